@@ -1,0 +1,7 @@
+import type { App, Chart } from 'cdk8s';
+import { oicOnOke } from './oic-on-oke';
+
+/** Every bundled example, by chart id. `main.ts` synthesizes them all; tests check each. */
+export const examples: Record<string, (app: App) => Chart> = {
+  'oic-on-oke': (app) => oicOnOke(app),
+};

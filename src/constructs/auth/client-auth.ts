@@ -1,0 +1,119 @@
+import type { ClientAuthModel, JWT_ALGORITHMS } from '../../model';
+import { SecretRef } from '../secrets/secret-ref';
+
+/** Options for {@link ClientAuth.jwt}. */
+export interface JwtClientAuthOptions {
+  /** `https://` URL of the issuer's JWKS. */
+  readonly jwksUrl: string;
+  /** Required `iss` claim. */
+  readonly issuer: string;
+  /** Accepted `aud` value(s); a token must carry at least one. */
+  readonly audience: string | readonly string[];
+  /**
+   * Accepted signature algorithms. Widen only on purpose: `none` and HMAC are never accepted
+   * with a JWKS.
+   * @default ['RS256']
+   */
+  readonly algorithms?: readonly (typeof JWT_ALGORITHMS)[number][];
+  /**
+   * Claims that must equal the given values (beyond iss/aud/scopes).
+   * @default {}
+   */
+  readonly requiredClaims?: Readonly<Record<string, string>>;
+  /**
+   * Allowed clock skew for exp/nbf/iat, in seconds.
+   * @default 30
+   */
+  readonly clockToleranceSeconds?: number;
+  /**
+   * Claims forwarded to the backend as request headers (header → claim), e.g.
+   * `{ 'X-Subject': 'sub' }`.
+   * @default - none
+   */
+  readonly forwardClaims?: Readonly<Record<string, string>>;
+}
+
+/** Options for {@link ClientAuth.apiKey}. */
+export interface ApiKeyClientAuthOptions {
+  /**
+   * Request header carrying the key. It is removed before the request reaches the backend.
+   * @default 'X-API-Key'
+   */
+  readonly header?: string;
+  /**
+   * Secret keys holding accepted API keys. Traefik Hub expects each to hold an htpasswd-style
+   * hash (`htpasswd -nbB "" KEY | cut -c 2-`); the reference proxy accepts plain keys or those
+   * hashes' plain originals (see README).
+   */
+  readonly keys: readonly SecretRef[];
+}
+
+/** Options for {@link ClientAuth.oidcSession}. */
+export interface OidcSessionClientAuthOptions {
+  /** In-cluster URL of the forward-auth endpoint (e.g. `http://oauth2-proxy.auth.svc/oauth2/auth`). */
+  readonly authAddress: string;
+  /** Name of the Traefik forwardAuth Middleware that calls it. */
+  readonly middlewareName: string;
+  /**
+   * Namespace of that Middleware.
+   * @default - the gateway's namespace
+   */
+  readonly middlewareNamespace?: string;
+  /**
+   * Headers copied from the auth response onto the request.
+   * @default []
+   */
+  readonly responseHeaders?: readonly string[];
+  /** Name of the session provider (for reports). */
+  readonly provider: string;
+}
+
+/**
+ * How callers authenticate at the gateway. Every `SecuredApi` must choose one explicitly;
+ * a public API says so with {@link ClientAuth.none}.
+ */
+export class ClientAuth {
+  /** A bearer JWT verified against a JWKS, with issuer and audience pinned. */
+  static jwt(options: JwtClientAuthOptions): ClientAuth {
+    return new ClientAuth({
+      kind: 'jwt',
+      jwksUrl: options.jwksUrl,
+      issuer: options.issuer,
+      audience: typeof options.audience === 'string' ? [options.audience] : [...(options.audience ?? [])],
+      algorithms: options.algorithms ? [...options.algorithms] : ['RS256'],
+      requiredClaims: { ...(options.requiredClaims ?? {}) },
+      clockToleranceSeconds: options.clockToleranceSeconds ?? 30,
+      forwardClaims: { ...(options.forwardClaims ?? {}) },
+    } as ClientAuthModel);
+  }
+
+  /** A static API key in a request header, checked against keys held in Secrets. */
+  static apiKey(options: ApiKeyClientAuthOptions): ClientAuth {
+    const keys = (options.keys ?? []).map((k) => (k instanceof SecretRef ? k._toModel() : (k as unknown)));
+    return new ClientAuth({ kind: 'apiKey', header: options.header ?? 'X-API-Key', keys } as ClientAuthModel);
+  }
+
+  /** A browser session checked by a forward-auth service such as OAuth2 Proxy. */
+  static oidcSession(options: OidcSessionClientAuthOptions): ClientAuth {
+    return new ClientAuth({
+      kind: 'oidcSession',
+      authAddress: options.authAddress,
+      middlewareName: options.middlewareName,
+      ...(options.middlewareNamespace ? { middlewareNamespace: options.middlewareNamespace } : {}),
+      responseHeaders: [...(options.responseHeaders ?? [])],
+      provider: options.provider,
+    });
+  }
+
+  /** No authentication: the API is public. Reports flag every such route. */
+  static none(): ClientAuth {
+    return new ClientAuth({ kind: 'none' });
+  }
+
+  private constructor(private readonly model: ClientAuthModel) {}
+
+  /** @internal validated by the SecuredApi that uses it, so errors name that construct */
+  _toModel(): ClientAuthModel {
+    return this.model;
+  }
+}

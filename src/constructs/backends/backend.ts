@@ -1,0 +1,7 @@
+import type { BackendModel } from '../../model';
+
+/** Where a SecuredApi sends requests. */
+export interface IBackend {
+  /** @internal */
+  _toBackendModel(): BackendModel;
+}

@@ -1,0 +1,33 @@
+import { parseOrThrow, serviceBackendSchema } from '../../model';
+import type { IBackend } from './backend';
+
+/** Options for {@link ServiceBackend.fromServiceName}. */
+export interface ServiceBackendOptions {
+  /** Service port. */
+  readonly port: number;
+  /**
+   * Protocol spoken to the Service.
+   * @default 'http'
+   */
+  readonly scheme?: 'https' | 'http';
+  /**
+   * Namespace of the Service.
+   * @default - the gateway's namespace
+   */
+  readonly namespace?: string;
+}
+
+/** An in-cluster Service as a backend. */
+export class ServiceBackend {
+  /** Reference an existing Service by name. */
+  static fromServiceName(serviceName: string, options: ServiceBackendOptions): IBackend {
+    const model = parseOrThrow(
+      serviceBackendSchema,
+      { kind: 'service', serviceName, port: options.port, scheme: options.scheme ?? 'http', ...(options.namespace ? { namespace: options.namespace } : {}) },
+      `ServiceBackend.fromServiceName(${serviceName})`,
+    );
+    return { _toBackendModel: () => model };
+  }
+
+  private constructor() {}
+}

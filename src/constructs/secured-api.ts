@@ -1,0 +1,137 @@
+import { Construct } from 'constructs';
+import {
+  apiRouteSchema,
+  ErrorCode,
+  GatewrightError,
+  parseOrThrow,
+  type ApiRouteModel,
+  type HttpMethodName,
+} from '../model';
+import { ClientAuth } from './auth/client-auth';
+import type { IUpstreamCredential } from './auth/upstream-credential';
+import type { IBackend } from './backends/backend';
+import type { IGateway } from './gateways/gateway';
+import type { VirtualEndpoint } from './virtual-endpoint';
+
+export interface SecuredApiProps {
+  /** The gateway that serves this API. */
+  readonly gateway: IGateway;
+  /** Public host name, e.g. `api.example.com`. */
+  readonly host: string;
+  /** Where requests go. */
+  readonly backend: IBackend;
+  /**
+   * How callers authenticate. Required: a public API must say `ClientAuth.none()`.
+   */
+  readonly clientAuth: ClientAuth;
+  /**
+   * A virtual endpoint: the public path and the backend path it is rewritten to.
+   * @default - no rewrite; see `path`
+   */
+  readonly endpoint?: VirtualEndpoint;
+  /**
+   * Public path prefix served unchanged (use `endpoint` to rewrite instead).
+   * @default '/' (or the endpoint's path)
+   */
+  readonly path?: string;
+  /**
+   * Credential(s) the gateway adds toward the backend after removing the caller's.
+   * @default - none
+   */
+  readonly upstreamAuth?: IUpstreamCredential | readonly IUpstreamCredential[];
+  /**
+   * Allowed HTTP methods.
+   * @default - every method
+   */
+  readonly methods?: readonly HttpMethodName[];
+  /**
+   * Scopes the caller's token must carry, all of them.
+   * @default - none
+   */
+  readonly scopes?: readonly string[];
+  /**
+   * Claims the caller's token must carry with exactly these values.
+   * @default {}
+   */
+  readonly claims?: Readonly<Record<string, string>>;
+  /**
+   * Forward the caller's Host header instead of the backend's host name.
+   * @default false
+   */
+  readonly preserveHost?: boolean;
+  /**
+   * Upstream timeout in seconds (reference proxy).
+   * @default 30
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Base name of the generated objects.
+   * @default - the construct id
+   */
+  readonly name?: string;
+}
+
+/**
+ * One API exposed through a gateway: who may call it (client auth, methods, scopes), where
+ * it goes (backend, virtual endpoint) and with which credential the gateway calls the
+ * backend. Renders to whatever engine the gateway is.
+ */
+export class SecuredApi extends Construct {
+  /** The validated, engine-neutral route. */
+  readonly route: ApiRouteModel;
+  /** The gateway serving it. */
+  readonly gateway: IGateway;
+
+  constructor(scope: Construct, id: string, props: SecuredApiProps) {
+    super(scope, id);
+    const path = this.node.path;
+    if (!(props.clientAuth instanceof ClientAuth)) {
+      throw new GatewrightError({
+        code: ErrorCode.INVALID_PROPS,
+        path,
+        field: 'clientAuth',
+        problem: 'is required: every API must choose how callers authenticate',
+        fix: 'set clientAuth: ClientAuth.jwt({...}) or ClientAuth.apiKey({...}); for a deliberately public API, ClientAuth.none()',
+      });
+    }
+    if (!props.gateway || typeof props.gateway._addRoute !== 'function') {
+      throw new GatewrightError({ code: ErrorCode.INVALID_PROPS, path, field: 'gateway', problem: 'is required', fix: 'pass a gateway such as new TraefikHubGateway(chart, "gateway")' });
+    }
+    if (!props.backend || typeof props.backend._toBackendModel !== 'function') {
+      throw new GatewrightError({ code: ErrorCode.INVALID_PROPS, path, field: 'backend', problem: 'is required', fix: 'pass an ExternalNameBackend or ServiceBackend.fromServiceName(...)' });
+    }
+    if (props.endpoint && props.path !== undefined && props.path !== props.endpoint.path) {
+      throw new GatewrightError({
+        code: ErrorCode.INVALID_PROPS,
+        path,
+        field: 'path',
+        problem: `conflicts with endpoint.path "${props.endpoint.path}"`,
+        fix: 'drop `path`: the endpoint decides the public path',
+      });
+    }
+    const upstream = props.upstreamAuth === undefined ? [] : Array.isArray(props.upstreamAuth) ? props.upstreamAuth : [props.upstreamAuth as IUpstreamCredential];
+    this.gateway = props.gateway;
+    this.route = parseOrThrow(
+      apiRouteSchema,
+      {
+        name: props.name ?? id,
+        path,
+        host: props.host,
+        pathPrefix: props.endpoint?.path ?? props.path ?? '/',
+        clientAuth: props.clientAuth._toModel(),
+        authorization: {
+          methods: [...(props.methods ?? [])],
+          scopes: [...(props.scopes ?? [])],
+          claims: { ...(props.claims ?? {}) },
+        },
+        upstreamAuth: upstream.flatMap((c) => c._toUpstreamModels(path)),
+        rewrite: props.endpoint?._toRewriteModel() ?? { kind: 'none' },
+        backend: props.backend._toBackendModel(),
+        preserveHost: props.preserveHost ?? false,
+        timeoutSeconds: props.timeoutSeconds ?? 30,
+      },
+      path,
+    );
+    props.gateway._addRoute(this, this.route);
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { backendSchema } from './backend';
+import { clientAuthSchema } from './client-auth';
+import { dnsLabel, httpMethod, servedHost, urlPath } from './names';
+import { rewriteSchema } from './rewrite';
+import { upstreamCredentialSchema } from './upstream-credential';
+
+/** Per-route authorization, checked after the caller is authenticated. */
+export const authorizationSchema = z.object({
+  /** Allowed methods; empty means every method. */
+  methods: z.array(httpMethod).default([]),
+  /** Scopes the caller's token must all carry (`scope` string or `scp` array). */
+  scopes: z.array(z.string().min(1).regex(/^\S+$/, { message: 'a scope must not contain white space' })).default([]),
+  /** Exact-match claim checks for this route. */
+  claims: z.record(z.string(), z.string()).default({}),
+});
+export type AuthorizationModel = z.infer<typeof authorizationSchema>;
+
+/**
+ * One exposed API: the engine-neutral heart of gatewright. Every engine renders exactly this,
+ * and the reference proxy executes it.
+ */
+export const apiRouteSchema = z.object({
+  /** Base of every generated object name (`echo` → `echo-jwt`, `echo`). */
+  name: dnsLabel,
+  /** Construct path, for error messages and reports. */
+  path: z.string(),
+  host: servedHost,
+  /** Literal path prefix the route matches: the path itself and everything below it. */
+  pathPrefix: urlPath.default('/'),
+  clientAuth: clientAuthSchema,
+  authorization: authorizationSchema.default({ methods: [], scopes: [], claims: {} }),
+  /** Credentials the gateway adds toward the backend, in order. */
+  upstreamAuth: z.array(upstreamCredentialSchema).default([]),
+  rewrite: rewriteSchema.default({ kind: 'none' }),
+  backend: backendSchema,
+  /** Forward the caller's Host header instead of the backend's own host. */
+  preserveHost: z.boolean().default(false),
+  /** Upstream timeout in seconds. */
+  timeoutSeconds: z.number().int().min(1).max(3600).default(30),
+});
+export type ApiRouteModel = z.infer<typeof apiRouteSchema>;
+export type ApiRouteInput = z.input<typeof apiRouteSchema>;

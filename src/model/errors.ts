@@ -1,0 +1,59 @@
+/**
+ * Stable error codes. Callers (and tests) branch on `code`, never on message text.
+ */
+export enum ErrorCode {
+  /** A prop failed validation against the model. */
+  INVALID_PROPS = 'ERR_GW_INVALID_PROPS',
+  /** Two routes on one gateway claim the same host and path. */
+  DUPLICATE_ROUTE = 'ERR_GW_DUPLICATE_ROUTE',
+  /** The chosen engine cannot express what the route asks for. */
+  UNSUPPORTED_BY_ENGINE = 'ERR_GW_UNSUPPORTED_BY_ENGINE',
+  /** A credential would end up as plaintext in a manifest. */
+  PLAINTEXT_SECRET = 'ERR_GW_PLAINTEXT_SECRET',
+  /** Two declarations disagree about the same generated object. */
+  CONFLICT = 'ERR_GW_CONFLICT',
+}
+
+/** What a {@link GatewrightError} is about. */
+export interface GatewrightErrorDetails {
+  /** Stable machine-readable code. */
+  readonly code: ErrorCode;
+  /** Construct path (`chart/echo`) or config location the error is about. */
+  readonly path?: string;
+  /** The offending field, dotted (`clientAuth.jwksUrl`). */
+  readonly field?: string;
+  /** What is wrong, one sentence. */
+  readonly problem: string;
+  /** What to do about it, one sentence. */
+  readonly fix?: string;
+}
+
+/**
+ * The one error type gatewright throws for bad input. Its message reads
+ * `[path] field: problem. Fix: fix` so a user sees where, what and how in one line.
+ * Messages never contain secret values: they name fields, not contents.
+ */
+export class GatewrightError extends Error {
+  readonly code: ErrorCode;
+  readonly path?: string;
+  readonly field?: string;
+  readonly problem: string;
+  readonly fix?: string;
+
+  constructor(details: GatewrightErrorDetails) {
+    super(GatewrightError.format(details));
+    this.name = 'GatewrightError';
+    this.code = details.code;
+    this.path = details.path;
+    this.field = details.field;
+    this.problem = details.problem;
+    this.fix = details.fix;
+  }
+
+  private static format(d: GatewrightErrorDetails): string {
+    const where = d.path ? `[${d.path}] ` : '';
+    const field = d.field ? `${d.field}: ` : '';
+    const fix = d.fix ? ` Fix: ${d.fix}` : '';
+    return `${where}${field}${d.problem}${fix}`;
+  }
+}

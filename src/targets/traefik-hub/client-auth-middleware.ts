@@ -1,0 +1,71 @@
+import { toSecretUrn, type ApiRouteModel, type GatewayModel } from '../../model';
+import type { RenderedSecretKey } from '../rendered-secret-key';
+import type { TraefikObject } from '../traefik-common/rendered-object';
+import { metadataFor } from '../traefik-common/rewrite-middleware';
+import { renderClaimsExpression } from './claims-expression';
+
+export interface RenderedClientAuth {
+  /** Middlewares this route owns, in order. */
+  readonly objects: TraefikObject[];
+  /** Names to put first on the IngressRoute, in order (may reference objects owned elsewhere). */
+  readonly middlewareNames: string[];
+  readonly secretKeys: RenderedSecretKey[];
+}
+
+/** Client authentication (and the stripping of the caller's credential) for Traefik Hub. */
+export function renderHubClientAuth(gateway: GatewayModel, route: ApiRouteModel): RenderedClientAuth {
+  const auth = route.clientAuth;
+  switch (auth.kind) {
+    case 'none':
+      return { objects: [], middlewareNames: [], secretKeys: [] };
+    case 'jwt': {
+      const name = `${route.name}-jwt`;
+      const jwt: Record<string, unknown> = {
+        jwksUrl: auth.jwksUrl,
+        claims: renderClaimsExpression(auth, route.authorization, route.path),
+        // false (Hub's default, said out loud): the caller's token never reaches the backend.
+        forwardAuthorization: false,
+      };
+      if (Object.keys(auth.forwardClaims).length) jwt.forwardHeaders = { ...auth.forwardClaims };
+      return {
+        objects: [{ kind: 'Middleware', name, props: { metadata: metadataFor(gateway, name), spec: { plugin: { jwt } } } }],
+        middlewareNames: [name],
+        secretKeys: [],
+      };
+    }
+    case 'apiKey': {
+      const name = `${route.name}-apikey`;
+      const strip = `${route.name}-strip-caller`;
+      return {
+        objects: [
+          {
+            kind: 'Middleware',
+            name,
+            props: {
+              metadata: metadataFor(gateway, name),
+              spec: {
+                plugin: {
+                  apiKey: {
+                    keySource: { header: auth.header },
+                    secretNonBase64Encoded: true,
+                    secretValues: auth.keys.map(toSecretUrn),
+                  },
+                },
+              },
+            },
+          },
+          {
+            kind: 'Middleware',
+            name: strip,
+            // An empty value removes the header: the caller's key never reaches the backend.
+            props: { metadata: metadataFor(gateway, strip), spec: { headers: { customRequestHeaders: { [auth.header]: '' } } } },
+          },
+        ],
+        middlewareNames: [name, strip],
+        secretKeys: auth.keys.map((ref) => ({ kind: 'declared' as const, ref })),
+      };
+    }
+    case 'oidcSession':
+      return { objects: [], middlewareNames: [auth.middlewareName ?? `${auth.provider}-forward-auth`], secretKeys: [] };
+  }
+}

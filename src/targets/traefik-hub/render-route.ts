@@ -1,0 +1,32 @@
+import type { ApiRouteModel, GatewayModel } from '../../model';
+import { renderIngressRoute } from '../traefik-common/ingress-route';
+import type { RenderedTraefikRoute } from '../traefik-common/rendered-object';
+import { renderRewriteMiddleware } from '../traefik-common/rewrite-middleware';
+import { renderHubClientAuth } from './client-auth-middleware';
+import { renderHubUpstream } from './upstream-middlewares';
+
+/**
+ * Renders one route for Traefik Hub. Middleware order is generated, never hand-ordered:
+ * client authentication (which also drops the caller's credential) → path rewrite →
+ * upstream credential injection.
+ */
+export function renderTraefikHubRoute(gateway: GatewayModel, route: ApiRouteModel, backendNamespace?: string): RenderedTraefikRoute {
+  const auth = renderHubClientAuth(gateway, route);
+  const rewrite = renderRewriteMiddleware(gateway, route);
+  const upstream = renderHubUpstream(gateway, route);
+  const middlewares = [
+    ...auth.middlewareNames,
+    ...(rewrite ? [rewrite.name] : []),
+    ...(upstream.middlewareName ? [upstream.middlewareName] : []),
+  ];
+  return {
+    objects: [
+      ...auth.objects,
+      ...(rewrite ? [rewrite] : []),
+      ...upstream.objects,
+      renderIngressRoute({ gateway, route, middlewares, backendNamespace }),
+    ],
+    shared: upstream.shared,
+    secretKeys: [...auth.secretKeys, ...upstream.secretKeys],
+  };
+}
