@@ -11,6 +11,7 @@ import { ClientAuth } from './auth/client-auth';
 import type { IUpstreamCredential } from './auth/upstream-credential';
 import type { IBackend } from './backends/backend';
 import type { IGateway } from './gateways/gateway';
+import { TopologyExport } from './topology/topology-export';
 import type { VirtualEndpoint } from './virtual-endpoint';
 
 export interface SecuredApiProps {
@@ -133,5 +134,7 @@ export class SecuredApi extends Construct {
       path,
     );
     props.gateway._addRoute(this, this.route);
+    // Lets `gatewright report` read this route from the tree at synth (no-op otherwise).
+    TopologyExport.ensure(this);
   }
 }

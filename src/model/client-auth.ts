@@ -5,13 +5,14 @@ import { secretRefSchema } from './secret-ref';
 /** JWS algorithms a gateway may accept. `none` and HMAC with a public JWKS never appear here. */
 export const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 
+const ISSUER_REQUIRED = 'is required: pin the token issuer (the "iss" claim), e.g. "https://idp.example.com/"';
+const AUDIENCE_REQUIRED = 'is required: pin at least one audience (the "aud" claim), e.g. "api.example.com"';
+
 export const jwtClientAuthSchema = z.object({
   kind: z.literal('jwt'),
   jwksUrl: httpsUrl('jwksUrl'),
-  issuer: z.string().min(1, { message: 'is required: pin the token issuer (the "iss" claim), e.g. "https://idp.example.com/"' }),
-  audience: z
-    .array(z.string().min(1))
-    .min(1, { message: 'is required: pin at least one audience (the "aud" claim), e.g. "api.example.com"' }),
+  issuer: z.string({ error: ISSUER_REQUIRED }).min(1, { message: ISSUER_REQUIRED }),
+  audience: z.array(z.string().min(1), { error: AUDIENCE_REQUIRED }).min(1, { message: AUDIENCE_REQUIRED }),
   algorithms: z.array(z.enum(JWT_ALGORITHMS)).min(1).default(['RS256']),
   /** Exact-match claim checks beyond iss/aud/scope. */
   requiredClaims: z.record(z.string(), z.string()).default({}),

@@ -53,7 +53,8 @@ export class GatewrightError extends Error {
   private static format(d: GatewrightErrorDetails): string {
     const where = d.path ? `[${d.path}] ` : '';
     const field = d.field ? `${d.field}: ` : '';
-    const fix = d.fix ? ` Fix: ${d.fix}` : '';
-    return `${where}${field}${d.problem}${fix}`;
+    if (!d.fix) return `${where}${field}${d.problem}`;
+    const problem = /[.!?]$/.test(d.problem) ? d.problem : `${d.problem}.`;
+    return `${where}${field}${problem} Fix: ${d.fix}`;
   }
 }

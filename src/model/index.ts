@@ -10,3 +10,4 @@ export * from './gateway';
 export * from './validate';
 export * from './topology';
 export * from './proxy-config';
+export * from './access-topology';

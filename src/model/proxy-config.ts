@@ -25,8 +25,47 @@ export const proxyConfigSchema = z.object({
     .object({
       maxHeaderBytes: z.number().int().min(1024).default(16384),
       maxTokenBytes: z.number().int().min(256).default(8192),
+      /**
+       * Verified JWTs kept per route so a token's RS256 signature is checked once, not on every
+       * request (time claims are re-checked on every hit). Oldest entries are evicted first.
+       */
+      verifiedTokenCacheEntries: z.number().int().min(0).default(10000),
     })
-    .default({ maxHeaderBytes: 16384, maxTokenBytes: 8192 }),
+    .default({ maxHeaderBytes: 16384, maxTokenBytes: 8192, verifiedTokenCacheEntries: 10000 }),
+  /** JWKS caching: keys are refetched at most once per cool-down when a token names an unknown `kid`. */
+  jwks: z
+    .object({
+      /** Minimum seconds between two fetches triggered by an unknown `kid`. */
+      refetchCooldownSeconds: z.number().int().min(0).default(30),
+      /** Keys older than this are refreshed in the background; they keep working if the JWKS endpoint is down. */
+      maxAgeSeconds: z.number().int().min(1).default(600),
+    })
+    .default({ refetchCooldownSeconds: 30, maxAgeSeconds: 600 }),
+  /** OAuth2 token requests: retried with exponential backoff on network errors and 5xx, never on 4xx. */
+  tokenRequests: z
+    .object({
+      retries: z.number().int().min(0).max(10).default(3),
+      /** First retry delay; each further retry doubles it. */
+      backoffMillis: z.number().int().min(0).default(200),
+      timeoutSeconds: z.number().int().min(1).default(10),
+    })
+    .default({ retries: 3, backoffMillis: 200, timeoutSeconds: 10 }),
+  /** How often mounted Secret files are re-read, so a rotated Secret needs no restart. */
+  secretRefreshSeconds: z.number().int().min(1).default(10),
+  /** On SIGTERM, in-flight requests get this long to finish before connections are closed. */
+  shutdownGraceSeconds: z.number().int().min(0).default(25),
+  /**
+   * Test and playground facility: outbound origins (`https://host[:port]`) replaced by another
+   * origin (`http://127.0.0.1:PORT`) for JWKS, token and backend requests, so a local run can
+   * keep the production-shaped https URLs of the model. The `Host` header sent to a backend is
+   * unchanged. Leave empty in production.
+   */
+  originOverrides: z
+    .record(
+      z.string().regex(/^https?:\/\/[^/?#\s]+$/, { message: 'keys must be origins such as "https://idp.example.com"' }),
+      z.string().regex(/^https?:\/\/[^/?#\s]+$/, { message: 'values must be origins such as "http://127.0.0.1:9000"' }),
+    )
+    .default({}),
   routes: z.array(apiRouteSchema),
 });
 export type ProxyConfigModel = z.infer<typeof proxyConfigSchema>;

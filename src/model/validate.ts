@@ -20,8 +20,8 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, pat
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) {
-    return `is required (${issue.message})`;
+  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined && issue.message.startsWith('Invalid input')) {
+    return 'is required';
   }
   return issue.message;
 }

@@ -35,7 +35,7 @@ export interface OciVaultStoreProps {
 }
 
 const ocid = (kind: string) =>
-  z.string().regex(new RegExp(`^ocid1\\.${kind}\\.[a-z0-9-]+\\.[a-z0-9-]*\\.[a-z0-9]+$`), {
+  z.string().regex(new RegExp(`^ocid1\\.${kind}\\.[a-z0-9-]+\\.[a-z0-9-]*(\\.[a-z0-9-]+)+$`), {
     message: `must be an OCI ${kind} OCID ("ocid1.${kind}.oc1.<region>.<id>")`,
   });
 

@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Network tests start real servers on 127.0.0.1; keep the 2-core CI machine calm.
     maxWorkers: 2,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { CredentialValueModel } from './secret-ref';
+import { topologySchema, type TopologyModel } from './topology';
+import type { UpstreamCredentialModel } from './upstream-credential';
+
+/**
+ * A NetworkPolicy found next to the gateways, summarized for coverage reporting. gatewright
+ * does not evaluate it; the report only says which namespaces have policies at all.
+ */
+export const networkPolicySummarySchema = z.object({
+  name: z.string(),
+  namespace: z.string().optional(),
+  /** Construct path of the object. */
+  path: z.string(),
+  /** `matchLabels` of `spec.podSelector`; empty selects every pod of the namespace. */
+  podSelector: z.record(z.string(), z.string()).default({}),
+  policyTypes: z.array(z.string()).default([]),
+});
+export type NetworkPolicySummaryModel = z.infer<typeof networkPolicySummarySchema>;
+
+/** A Deployment / StatefulSet / DaemonSet in the app, for environment comparisons. */
+export const workloadSummarySchema = z.object({
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string().optional(),
+  path: z.string(),
+  /** `spec.replicas` when set. */
+  replicas: z.number().int().optional(),
+});
+export type WorkloadSummaryModel = z.infer<typeof workloadSummarySchema>;
+
+/**
+ * What `gatewright report` reads: every gateway with its routes (the {@link topologySchema}),
+ * plus what else the construct tree knows (NetworkPolicies, workloads). Plaintext credential
+ * values never appear in it: {@link redactTopology} replaces them before it leaves the process.
+ */
+export const accessTopologySchema = topologySchema.extend({
+  version: z.literal(1).default(1),
+  networkPolicies: z.array(networkPolicySummarySchema).default([]),
+  workloads: z.array(workloadSummarySchema).default([]),
+});
+export type AccessTopologyModel = z.infer<typeof accessTopologySchema>;
+export type AccessTopologyInput = z.input<typeof accessTopologySchema>;
+
+/** What a redacted plaintext value reads as. */
+export const REDACTED = '[redacted]';
+
+function redactValue(v: CredentialValueModel): CredentialValueModel {
+  return v.kind === 'unsafePlaintext' ? { kind: 'unsafePlaintext', value: REDACTED } : v;
+}
+
+function redactCredential(c: UpstreamCredentialModel): UpstreamCredentialModel {
+  switch (c.kind) {
+    case 'header':
+    case 'queryParam':
+      return { ...c, value: redactValue(c.value) };
+    case 'basicAuth':
+      return { ...c, username: redactValue(c.username), password: redactValue(c.password) };
+    case 'oauth2ClientCredentials':
+      // Plain-string scopes are public by contract (`UpstreamOAuthProps.scopes`: a SecretRef
+      // keeps a sensitive one out of the manifests), so they stay readable.
+      return { ...c, clientId: redactValue(c.clientId), clientSecret: redactValue(c.clientSecret) };
+  }
+}
+
+/**
+ * A copy of `topology` in which every `unsafePlaintext` credential value (except plain-string
+ * OAuth scopes, which are public) reads `[redacted]`. Applied before a topology is written to a
+ * file, printed or compared, so no secret value leaves the user's process.
+ */
+export function redactTopology<T extends TopologyModel>(topology: T): T {
+  return {
+    ...topology,
+    gateways: topology.gateways.map((g) => ({
+      ...g,
+      routes: g.routes.map((r) => ({ ...r, upstreamAuth: r.upstreamAuth.map(redactCredential) })),
+    })),
+  };
+}

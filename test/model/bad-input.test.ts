@@ -1,0 +1,187 @@
+import { Chart, Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import {
+  ClientAuth,
+  CredentialValue,
+  ErrorCode,
+  ExternalNameBackend,
+  GatewrightError,
+  SecretRef,
+  SecuredApi,
+  TraefikHubGateway,
+  UpstreamCredential,
+  UpstreamOAuth,
+  VirtualEndpoint,
+  type SecuredApiProps,
+} from '../../src';
+
+const jwt = () => ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'api' });
+
+function setup() {
+  const chart = new Chart(Testing.app(), 'chart');
+  const gateway = new TraefikHubGateway(chart, 'gateway');
+  const backend = new ExternalNameBackend(chart, 'backend', { externalName: 'backend.example.com' });
+  return { chart, gateway, backend };
+}
+
+function api(overrides: Partial<SecuredApiProps> = {}, id = 'api') {
+  const { chart, gateway, backend } = setup();
+  return new SecuredApi(chart, id, { gateway, backend, host: 'api.example.com', clientAuth: jwt(), ...overrides });
+}
+
+/** Runs `fn` and returns the GatewrightError it throws (fails if it throws anything else). */
+function errorOf(fn: () => unknown): GatewrightError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof GatewrightError) return e;
+    throw e;
+  }
+  throw new Error('expected a GatewrightError, nothing was thrown');
+}
+
+describe('bad input is rejected at construct time with path, field and fix', () => {
+  it('rejects a JWKS URL that is not https', () => {
+    const e = errorOf(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'http://idp.example.com/jwks', issuer: 'i', audience: 'a' }) }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toBe(
+      '[chart/api] clientAuth.jwksUrl: jwksUrl must use https:// (got "http://"); keys and tokens fetched over plain HTTP can be forged in transit',
+    );
+  });
+
+  it('rejects a token URL that is not https', () => {
+    const { chart } = setup();
+    const e = errorOf(
+      () =>
+        new UpstreamOAuth(chart, 'token', {
+          tokenUrl: 'http://idp.example.com/token',
+          clientId: SecretRef.fromSecret('creds', 'id'),
+          clientSecret: SecretRef.fromSecret('creds', 'secret'),
+        }),
+    );
+    expect(e.message).toBe(
+      '[chart/token] tokenUrl: tokenUrl must use https:// (got "http://"); keys and tokens fetched over plain HTTP can be forged in transit',
+    );
+  });
+
+  it('requires an issuer', () => {
+    const e = errorOf(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: '', audience: 'a' }) }));
+    expect(e.field).toBe('clientAuth.issuer');
+    expect(e.message).toBe('[chart/api] clientAuth.issuer: is required: pin the token issuer (the "iss" claim), e.g. "https://idp.example.com/"');
+  });
+
+  it('requires an issuer even from untyped code', () => {
+    const e = errorOf(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', audience: 'a' } as never) }));
+    expect(e.message).toBe('[chart/api] clientAuth.issuer: is required: pin the token issuer (the "iss" claim), e.g. "https://idp.example.com/"');
+  });
+
+  it('requires an audience', () => {
+    const e = errorOf(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'i', audience: [] }) }));
+    expect(e.message).toBe('[chart/api] clientAuth.audience: is required: pin at least one audience (the "aud" claim), e.g. "api.example.com"');
+  });
+
+  it('rejects a host that is not a DNS name', () => {
+    const e = errorOf(() => api({ host: 'API_example.com' }));
+    expect(e.message).toBe('[chart/api] host: "API_example.com" is not a DNS name; use lowercase letters, digits, "-" and ".", e.g. "api.example.com"');
+  });
+
+  it('rejects a host given as a URL', () => {
+    const e = errorOf(() => api({ host: 'https://api.example.com/' }));
+    expect(e.message).toBe('[chart/api] host: "https://api.example.com/" is a URL; give the bare host name, e.g. "api.example.com"');
+  });
+
+  it('rejects a path that is not absolute', () => {
+    const e = errorOf(() => api({ path: 'orders' }));
+    expect(e.message).toBe('[chart/api] pathPrefix: "orders" is not absolute; start it with "/", e.g. "/orders"');
+  });
+
+  it('rejects a rewrite target that could escape its prefix', () => {
+    const { chart } = setup();
+    const e = errorOf(() => new VirtualEndpoint(chart, 'ep', { path: '/echo', target: '/ic/api/../admin' }));
+    expect(e.message).toBe('[chart/ep] target: "/ic/api/../admin" contains a "." or ".." segment; write the resolved path');
+  });
+
+  it('rejects regex characters in a virtual endpoint', () => {
+    const { chart } = setup();
+    const e = errorOf(() => new VirtualEndpoint(chart, 'ep', { path: '/echo(.*)', target: '/x' }));
+    expect(e.message).toBe('[chart/ep] path: "/echo(.*)" contains regex characters; paths are literal, gatewright writes the anchored regex for you');
+  });
+
+  it('rejects an ExternalName that is a URL', () => {
+    const chart = new Chart(Testing.app(), 'chart');
+    const e = errorOf(() => new ExternalNameBackend(chart, 'oic', { externalName: 'https://myinst.integration.ocp.oraclecloud.com/ic' }));
+    expect(e.message).toBe(
+      '[chart/oic] externalName: "https://myinst.integration.ocp.oraclecloud.com/ic" is a URL; give the bare host name, e.g. "myinst.integration.ocp.oraclecloud.com"',
+    );
+  });
+
+  it('rejects a port out of range', () => {
+    const chart = new Chart(Testing.app(), 'chart');
+    const e = errorOf(() => new ExternalNameBackend(chart, 'oic', { externalName: 'oic.example.com', port: 70000 }));
+    expect(e.message).toBe('[chart/oic] port: must be between 1 and 65535');
+  });
+
+  it('rejects duplicate routes (same host and path) on one gateway at synth', () => {
+    const { chart, gateway, backend } = setup();
+    new SecuredApi(chart, 'orders', { gateway, backend, host: 'api.example.com', path: '/orders', clientAuth: jwt() });
+    new SecuredApi(chart, 'orders-v2', { gateway, backend, host: 'api.example.com', path: '/orders', clientAuth: jwt() });
+    expect(() => Testing.synth(chart)).toThrow(
+      '[chart/orders-v2] host/path: api.example.com/orders is already served by chart/orders on this gateway. Fix: give one of the routes another host or path, or merge them into one SecuredApi',
+    );
+  });
+
+  it('requires an explicit client-auth choice', () => {
+    const e = errorOf(() => api({ clientAuth: undefined as never }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toBe(
+      '[chart/api] clientAuth: is required: every API must choose how callers authenticate. Fix: set clientAuth: ClientAuth.jwt({...}) or ClientAuth.apiKey({...}); for a deliberately public API, ClientAuth.none()',
+    );
+  });
+
+  it('accepts a public API only when said with ClientAuth.none()', () => {
+    const secured = api({ clientAuth: ClientAuth.none() });
+    expect(secured.route.clientAuth).toEqual({ kind: 'none' });
+  });
+
+  it('rejects a SecretRef whose name is not a Kubernetes name', () => {
+    const e = errorOf(() => SecretRef.fromSecret('OAuth_Creds', 'clientID'));
+    expect(e.message).toBe(
+      '[SecretRef(OAuth_Creds:clientID)] secretName: must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters); rename it, e.g. "oauth2-client-creds"',
+    );
+  });
+
+  it('rejects a SecretRef whose key is not a valid data key', () => {
+    const e = errorOf(() => SecretRef.fromSecret('creds', 'client id'));
+    expect(e.message).toBe('[SecretRef(creds:client id)] key: must be a valid Secret data key (letters, digits, "-", "_" and "."); e.g. "clientSecret"');
+  });
+
+  it('rejects a plaintext credential unless it is named unsafe', () => {
+    const e = errorOf(() => api({ upstreamAuth: UpstreamCredential.header('X-API-Key', 'sk-live-123' as never) }));
+    expect(e.code).toBe(ErrorCode.PLAINTEXT_SECRET);
+    expect(e.message).toContain('[chart/api] upstreamAuth.header(X-API-Key): is a plain string');
+    expect(e.message).not.toContain('sk-live-123');
+    const ok = api({ upstreamAuth: UpstreamCredential.header('X-API-Key', CredentialValue.unsafePlaintext('sk-test')) });
+    expect(ok.route.upstreamAuth[0]).toMatchObject({ kind: 'header', value: { kind: 'unsafePlaintext' } });
+  });
+
+  it('rejects a plaintext OAuth client secret', () => {
+    const { chart } = setup();
+    const e = errorOf(
+      () =>
+        new UpstreamOAuth(chart, 'token', {
+          tokenUrl: 'https://idp.example.com/token',
+          clientId: SecretRef.fromSecret('creds', 'id'),
+          clientSecret: 'hunter2' as never,
+        }),
+    );
+    expect(e.code).toBe(ErrorCode.PLAINTEXT_SECRET);
+    expect(e.message).not.toContain('hunter2');
+  });
+
+  it('rejects path and endpoint that disagree', () => {
+    const { chart, gateway, backend } = setup();
+    const endpoint = new VirtualEndpoint(chart, 'ep', { path: '/echo', target: '/x' });
+    const e = errorOf(() => new SecuredApi(chart, 'api', { gateway, backend, host: 'api.example.com', clientAuth: jwt(), endpoint, path: '/other' }));
+    expect(e.message).toBe('[chart/api] path: conflicts with endpoint.path "/echo". Fix: drop `path`: the endpoint decides the public path');
+  });
+});

@@ -1,0 +1,168 @@
+import { Chart, Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import {
+  AwsSecretsManagerStore,
+  ClientAuth,
+  CredentialValue,
+  ErrorCode,
+  ExternalNameBackend,
+  GatewrightError,
+  SecretRef,
+  SecuredApi,
+  ServiceBackend,
+  TraefikHubGateway,
+  UpstreamCredential,
+  UpstreamOAuth,
+  type SecuredApiProps,
+} from '../../../src';
+import { findObject, synthObjects } from '../../support/synth';
+
+function fixture(namespace = 'gw') {
+  const chart = new Chart(Testing.app(), 'c', { namespace });
+  const gateway = new TraefikHubGateway(chart, 'gateway', { tls: { secretName: 'api-tls', domains: ['www.example.com'] } });
+  const backend = new ExternalNameBackend(chart, 'backend', { externalName: 'backend.example.com' });
+  const add = (id: string, props: Partial<SecuredApiProps>) =>
+    new SecuredApi(chart, id, { gateway, backend, host: 'api.example.com', path: `/${id}`, clientAuth: ClientAuth.none(), ...props });
+  return { chart, gateway, backend, add };
+}
+
+function errorOf(fn: () => unknown): GatewrightError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof GatewrightError) return e;
+    throw e;
+  }
+  throw new Error('nothing thrown');
+}
+
+describe('TraefikHubGateway', () => {
+  it('defaults to the websecure entry point and lists the route host first in TLS domains', () => {
+    const { chart, add } = fixture();
+    add('public', {});
+    const spec = findObject(synthObjects(chart), 'IngressRoute', 'public').spec;
+    expect(spec.entryPoints).toEqual(['websecure']);
+    expect(spec.tls).toEqual({ secretName: 'api-tls', domains: [{ main: 'api.example.com', sans: ['www.example.com'] }] });
+    expect(spec.routes[0].middlewares).toEqual([]);
+  });
+
+  it('checks API keys with Hub apiKey and strips the caller key before the backend', () => {
+    const { chart, add } = fixture();
+    add('keyed', { clientAuth: ClientAuth.apiKey({ keys: [SecretRef.fromSecret('client-keys', 'partner-a')] }) });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'Middleware', 'keyed-apikey').spec.plugin.apiKey).toEqual({
+      keySource: { header: 'X-API-Key' },
+      secretNonBase64Encoded: true,
+      secretValues: ['urn:k8s:secret:client-keys:partner-a'],
+    });
+    expect(findObject(objects, 'Middleware', 'keyed-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { 'X-API-Key': '' } } });
+    expect(findObject(objects, 'IngressRoute', 'keyed').spec.routes[0].middlewares).toEqual([{ name: 'keyed-apikey' }, { name: 'keyed-strip-caller' }]);
+  });
+
+  it('puts route scopes, several audiences and claims into the JWT claims expression', () => {
+    const { chart, add } = fixture();
+    add('scoped', {
+      clientAuth: ClientAuth.jwt({
+        jwksUrl: 'https://idp.example.com/jwks',
+        issuer: 'https://idp.example.com/',
+        audience: ['a', 'b'],
+        requiredClaims: { tenant: 't1' },
+        forwardClaims: { 'X-Subject': 'sub' },
+      }),
+      scopes: ['orders:read', 'orders:write'],
+      claims: { env: 'prod' },
+    });
+    const jwt = findObject(synthObjects(chart), 'Middleware', 'scoped-jwt').spec.plugin.jwt;
+    expect(jwt.claims).toBe(
+      'Equals(`iss`, `https://idp.example.com/`) && (Contains(`aud`, `a`) || Contains(`aud`, `b`))' +
+        ' && (SplitContains(`scope`, ` `, `orders:read`) || Contains(`scp`, `orders:read`))' +
+        ' && (SplitContains(`scope`, ` `, `orders:write`) || Contains(`scp`, `orders:write`))' +
+        ' && Equals(`env`, `prod`) && Equals(`tenant`, `t1`)',
+    );
+    expect(jwt.forwardHeaders).toEqual({ 'X-Subject': 'sub' });
+  });
+
+  it('references the forward-auth middleware of an OIDC session provider', () => {
+    const { chart, add } = fixture();
+    add('dash', {
+      clientAuth: ClientAuth.oidcSession({ authAddress: 'http://oauth2-proxy.auth.svc/oauth2/auth', middlewareName: 'sso', provider: 'oauth2-proxy' }),
+    });
+    expect(findObject(synthObjects(chart), 'IngressRoute', 'dash').spec.routes[0].middlewares).toEqual([{ name: 'sso' }]);
+  });
+
+  it('names the backend namespace only when it differs from the gateway namespace', () => {
+    const { chart, add } = fixture();
+    add('inside', { backend: ServiceBackend.fromServiceName('orders', { port: 8080 }) });
+    add('across', { backend: ServiceBackend.fromServiceName('billing', { port: 8080, namespace: 'billing' }) });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'IngressRoute', 'inside').spec.routes[0].services[0]).toEqual({
+      kind: 'Service',
+      name: 'orders',
+      port: 8080,
+      scheme: 'http',
+      passHostHeader: false,
+    });
+    expect(findObject(objects, 'IngressRoute', 'across').spec.routes[0].services[0].namespace).toBe('billing');
+  });
+
+  it('rejects a header copied from a request header, naming the alternative', () => {
+    const { add } = fixture();
+    const e = errorOf(() => add('copy', { upstreamAuth: UpstreamCredential.header('X-Tenant', CredentialValue.fromRequestHeader('X-Org')) }));
+    expect(e.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
+    expect(e.message).toBe(
+      '[c/copy] upstreamAuth.header(X-Tenant): copies a request header into another header, which the Traefik Hub headers middleware cannot do. Fix: send it as a query parameter (CredentialValue.fromRequestHeader works there) or use the reference proxy gateway',
+    );
+  });
+
+  it('rejects a prefixed header whose Secret gatewright does not sync', () => {
+    const { add } = fixture();
+    const e = errorOf(() =>
+      add('okta', { upstreamAuth: UpstreamCredential.header('Authorization', SecretRef.fromSecret('okta', 'token'), { prefix: 'SSWS ' }) }),
+    );
+    expect(e.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
+    expect(e.field).toBe('upstreamAuth.header(Authorization)');
+  });
+
+  it('rejects BasicAuth halves that live in different Secrets', () => {
+    const { add } = fixture();
+    const aws = AwsSecretsManagerStore.fromClusterSecretStore('aws');
+    const e = errorOf(() =>
+      add('basic', {
+        upstreamAuth: UpstreamCredential.basicAuth(
+          aws.secretRef({ remoteKey: 'a', secretName: 'user-secret', key: 'u' }),
+          aws.secretRef({ remoteKey: 'b', secretName: 'pass-secret', key: 'p' }),
+        ),
+      }),
+    );
+    expect(e.message).toContain('username (user-secret) and password (pass-secret) live in different Secrets');
+  });
+
+  it('fails when two credentials render the same middleware name differently', () => {
+    const { chart, add } = fixture();
+    const creds = { clientId: SecretRef.fromSecret('c', 'id'), clientSecret: SecretRef.fromSecret('c', 'secret') };
+    const a = new UpstreamOAuth(chart, 'token-a', { ...creds, name: 'token', tokenUrl: 'https://a.example.com/token' });
+    const b = new UpstreamOAuth(chart, 'token-b', { ...creds, name: 'token', tokenUrl: 'https://b.example.com/token' });
+    add('one', { upstreamAuth: a });
+    const e = errorOf(() => add('two', { upstreamAuth: b }));
+    expect(e.code).toBe(ErrorCode.CONFLICT);
+    expect(e.message).toBe(
+      '[c/two] renders object "token" differently from c/one. Fix: give one of the two credentials another name (the `name` prop), or share one instance',
+    );
+  });
+
+  it('fails when two keys of one Secret come from different remote secrets', () => {
+    const { add } = fixture();
+    const aws = AwsSecretsManagerStore.fromClusterSecretStore('aws');
+    add('first', { upstreamAuth: UpstreamCredential.header('X-A', aws.secretRef({ remoteKey: 'prod/a', secretName: 'shared', key: 'k' })) });
+    const e = errorOf(() => add('second', { upstreamAuth: UpstreamCredential.header('X-B', aws.secretRef({ remoteKey: 'prod/b', secretName: 'shared', key: 'k' })) }));
+    expect(e.code).toBe(ErrorCode.CONFLICT);
+    expect(e.message).toBe('[c/second] SecretRef(shared:k): key "k" is already synced from "prod/a". Fix: use one source per Kubernetes Secret key, or give the Secret another name');
+  });
+
+  it('rejects two routes with the same object name', () => {
+    const { chart, add } = fixture();
+    add('a', { name: 'orders', path: '/a' });
+    add('b', { name: 'orders', path: '/b' });
+    expect(() => Testing.synth(chart)).toThrow('route name "orders" is already used by c/a');
+  });
+});
