@@ -38,11 +38,12 @@ export class RouteRegistry {
   }
 
   private duplicateRouteErrors(): string[] {
-    const seen = new Map<string, ApiRouteModel>();
+    const byHostPath = new Map<string, ApiRouteModel>();
+    const byName = new Map<string, ApiRouteModel>();
     const errors: string[] = [];
     for (const r of this.routes) {
       const key = `${r.host}${r.pathPrefix}`;
-      const first = seen.get(key);
+      const first = byHostPath.get(key);
       if (first) {
         errors.push(
           new GatewrightError({
@@ -54,19 +55,21 @@ export class RouteRegistry {
           }).message,
         );
       } else {
-        seen.set(key, r);
+        byHostPath.set(key, r);
       }
-      const nameClash = this.routes.find((o) => o !== r && o.name === r.name);
-      if (nameClash && this.routes.indexOf(nameClash) < this.routes.indexOf(r)) {
+      const sameName = byName.get(r.name);
+      if (sameName) {
         errors.push(
           new GatewrightError({
             code: ErrorCode.DUPLICATE_ROUTE,
             path: r.path,
             field: 'name',
-            problem: `route name "${r.name}" is already used by ${nameClash.path}; generated objects would collide`,
+            problem: `route name "${r.name}" is already used by ${sameName.path}; generated objects would collide`,
             fix: 'set a distinct `name` on one of the SecuredApis',
           }).message,
         );
+      } else {
+        byName.set(r.name, r);
       }
     }
     return errors;
