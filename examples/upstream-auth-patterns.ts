@@ -33,11 +33,21 @@ function callerJwt(): ClientAuth {
   });
 }
 
+/** Per-pattern gateway choices for engines that cannot express every pattern. */
+export interface UpstreamAuthPatternOptions {
+  /**
+   * Gateway for the query-parameter pattern (open-source Traefik cannot add query
+   * parameters from a forwardAuth answer; a ReferenceProxyGateway can).
+   * @default - the gateway of every other pattern
+   */
+  readonly queryParamGateway?: IGateway;
+}
+
 /**
  * Declares the patterns on `gateway`. Exported so the same declarations can be built on
  * any engine that can express them.
  */
-export function declareUpstreamAuthPatterns(scope: Construct, gateway: IGateway): void {
+export function declareUpstreamAuthPatterns(scope: Construct, gateway: IGateway, options: UpstreamAuthPatternOptions = {}): void {
   // A ClusterSecretStore the platform team runs, and a namespaced OCI Vault store.
   const aws = AwsSecretsManagerStore.fromClusterSecretStore('aws-secrets-manager');
   const vault = new OciVaultStore(scope, 'oci-vault', {
@@ -96,7 +106,7 @@ export function declareUpstreamAuthPatterns(scope: Construct, gateway: IGateway)
 
   // 4. Query parameters: one from OCI Vault, one copied from a request header.
   new SecuredApi(scope, 'maps', {
-    gateway,
+    gateway: options.queryParamGateway ?? gateway,
     host: HOST,
     path: '/maps',
     backend: backend('maps-backend', 'maps.example.org'),

@@ -27,7 +27,8 @@ export interface GatewayTls {
   readonly domains?: readonly string[];
 }
 
-export interface TraefikGatewayProps {
+/** Routing props every Traefik-family gateway shares. */
+export interface TraefikRoutingProps {
   /**
    * Traefik entry points the routes listen on.
    * @default ['websecure']
@@ -47,7 +48,7 @@ export interface TraefikGatewayProps {
 }
 
 /** @internal shared by the Traefik-family gateways */
-export function traefikGatewayModel(scope: Construct, engine: GatewayEngine, props: TraefikGatewayProps): GatewayModel {
+export function traefikGatewayModel(scope: Construct, engine: GatewayEngine, props: TraefikRoutingProps): GatewayModel {
   const namespace = props.namespace ?? Chart.of(scope).namespace;
   return parseOrThrow(
     gatewaySchema,
@@ -78,6 +79,9 @@ export function crossNamespaceOf(model: GatewayModel, route: ApiRouteModel): str
   return ns && ns !== model.namespace ? ns : undefined;
 }
 
+/** Props of {@link TraefikHubGateway}. */
+export interface TraefikHubGatewayProps extends TraefikRoutingProps {}
+
 /**
  * Traefik Hub API Gateway: JWT and API-key client auth, `oAuthClientCredentials` token
  * exchange and secret-backed credential injection, all as Traefik Middlewares whose
@@ -88,7 +92,7 @@ export class TraefikHubGateway extends Construct implements IGateway {
   private readonly model: GatewayModel;
   private readonly registry: RouteRegistry;
 
-  constructor(scope: Construct, id: string, props: TraefikGatewayProps = {}) {
+  constructor(scope: Construct, id: string, props: TraefikHubGatewayProps = {}) {
     super(scope, id);
     this.model = traefikGatewayModel(this, this.engine, props);
     this.registry = new RouteRegistry(this);

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { dnsLabel, ErrorCode, GatewrightError, parseOrThrow, port, type ApiRouteModel } from '../../model';
@@ -174,6 +174,16 @@ type Peer = Record<string, unknown>;
  * Kubernetes semantics: a pod is isolated for a direction as soon as one policy selects it
  * for that direction, and a connection is allowed if any policy allows it (both the
  * sender's egress and the receiver's ingress must allow it).
+ *
+ * External backends (ExternalName Services, token and JWKS endpoints) cannot be selected by
+ * DNS name in core NetworkPolicy: peers are pods, namespaces or IP blocks, and an ExternalName
+ * Service has no endpoints to select. The gateway therefore gets "443 anywhere outside the
+ * cluster"; to pin it to the hosts the routes actually call, enable `ciliumFqdnEgress`
+ * (Cilium `toFQDNs`).
+ *
+ * Traffic to a Service is matched after translation to the pod's IP and container port, so
+ * every port here is a container port. Apps in a client namespace must call the gateway's
+ * in-cluster Service: a detour through the public load balancer leaves the cluster and is denied.
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 export class GatewayNetworkPolicies extends Construct {
@@ -253,32 +263,40 @@ export class GatewayNetworkPolicies extends Construct {
 
   private emitCiliumFqdnEgress(options: CiliumFqdnEgressOptions): void {
     const p = this.props;
-    const hosts = [...new Set([...(options.gateways ?? []).flatMap((g) => g.routes.flatMap(externalHostsOfRoute)), ...(options.extraHosts ?? [])])].sort();
-    if (!hosts.length) {
-      throw new GatewrightError({
-        code: ErrorCode.INVALID_PROPS,
-        path: this.node.path,
-        field: 'ciliumFqdnEgress',
-        problem: 'found no external host names to allow',
-        fix: 'pass the gateways whose routes call external hosts (ciliumFqdnEgress.gateways), or list them in extraHosts',
-      });
-    }
+    // Lazy: SecuredApis attached to the gateways after this construct still count.
+    const hosts = () =>
+      [...new Set([...(options.gateways ?? []).flatMap((g) => g.routes.flatMap(externalHostsOfRoute)), ...(options.extraHosts ?? [])])].sort();
+    this.node.addValidation({
+      validate: () =>
+        hosts().length
+          ? []
+          : [
+              new GatewrightError({
+                code: ErrorCode.INVALID_PROPS,
+                path: this.node.path,
+                field: 'ciliumFqdnEgress',
+                problem: 'found no external host names to allow',
+                fix: 'pass the gateways whose routes call external hosts (ciliumFqdnEgress.gateways), or list them in extraHosts',
+              }).message,
+            ],
+    });
     const dnsLabels = { 'k8s:io.kubernetes.pod.namespace': p.dns.namespace, ...prefixed(p.dns.podLabels) };
+    const name = `${p.name}-gateway-fqdn-egress`;
     this.policies.push(
-      new ApiObject(this, `${p.name}-gateway-fqdn-egress`, {
+      new ApiObject(this, name, {
         apiVersion: 'cilium.io/v2',
         kind: 'CiliumNetworkPolicy',
-        metadata: { name: `${p.name}-gateway-fqdn-egress`, namespace: p.gateway.namespace },
+        metadata: { name, namespace: p.gateway.namespace, labels: { 'app.kubernetes.io/managed-by': 'gatewright' } },
         spec: {
           endpointSelector: { matchLabels: { ...p.gateway.podLabels } },
           egress: [
             {
               toEndpoints: [{ matchLabels: dnsLabels }],
-              // The DNS rule makes Cilium's proxy see the lookups: toFQDNs learns IPs from them.
+              // The DNS rule puts lookups through Cilium's proxy: toFQDNs learns the IPs from them.
               toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }], rules: { dns: [{ matchPattern: '*' }] } }],
             },
             {
-              toFQDNs: hosts.map((matchName) => ({ matchName })),
+              toFQDNs: Lazy.any({ produce: () => hosts().map((matchName) => ({ matchName })) }),
               toPorts: [{ ports: p.egressPorts.map((n) => ({ port: String(n), protocol: 'TCP' })) }],
             },
           ],
@@ -289,7 +307,8 @@ export class GatewayNetworkPolicies extends Construct {
 
   private policy(name: string, target: Workload, spec: Record<string, unknown>): void {
     this.policies.push(
-      new ApiObject(this, name, {
+      // The id carries the namespace: client-egress policies share a name across namespaces.
+      new ApiObject(this, `${target.namespace}-${name}`, {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         metadata: { name, namespace: target.namespace, labels: { 'app.kubernetes.io/managed-by': 'gatewright' } },

@@ -1,0 +1,140 @@
+import { importJWK, type JWK } from 'jose';
+import type { Dispatcher } from 'undici';
+
+/** Raised when no key can be found for a token: the caller's problem (401). */
+export class UnknownSigningKeyError extends Error {
+  readonly code = 'ERR_GW_UNKNOWN_KID';
+}
+
+/** Raised when keys are needed and the JWKS was never fetched successfully: the gateway's problem (503). */
+export class JwksUnavailableError extends Error {
+  readonly code = 'ERR_GW_JWKS_UNAVAILABLE';
+}
+
+export interface JwksKeyStoreOptions {
+  /** URL actually fetched (after origin overrides). */
+  readonly url: string;
+  readonly dispatcher: Dispatcher;
+  /** Minimum time between fetches caused by an unknown `kid`. */
+  readonly refetchCooldownMs: number;
+  /** Age after which keys are refreshed in the background. */
+  readonly maxAgeMs: number;
+  readonly timeoutMs?: number;
+  /** Called when the set of key ids changed, so verified-token caches can be dropped. */
+  readonly onKeysChanged?: () => void;
+  readonly now?: () => number;
+}
+
+type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
+
+/**
+ * A JWKS cache: fetched on first use, refreshed in the background when old, refetched when a
+ * token names an unknown `kid` (at most once per cool-down, so random kids cannot turn the
+ * gateway into a JWKS flooder). When the endpoint is down, the keys already fetched keep working.
+ */
+export class JwksKeyStore {
+  private jwks: JWK[] = [];
+  private readonly imported = new Map<string, Promise<VerifyKey>>();
+  private fetchedAt = -Infinity;
+  private lastAttemptAt = -Infinity;
+  private inflight: Promise<void> | undefined;
+  private loadedOnce = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: JwksKeyStoreOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Number of successful JWKS fetches (for metrics and tests). */
+  fetches = 0;
+
+  /** The verification key for a token's protected header. */
+  async keyFor(header: { readonly alg?: string; readonly kid?: string }): Promise<VerifyKey> {
+    const alg = header.alg;
+    if (!alg) throw new UnknownSigningKeyError('token has no alg');
+    if (!this.loadedOnce) {
+      await this.refresh().catch(() => undefined);
+      if (!this.loadedOnce) throw new JwksUnavailableError('JWKS could not be fetched');
+    } else if (this.now() - this.fetchedAt > this.options.maxAgeMs) {
+      void this.refresh().catch(() => undefined);
+    }
+    let jwk = this.find(header.kid, alg);
+    if (!jwk && this.now() - this.lastAttemptAt >= this.options.refetchCooldownMs) {
+      await this.refresh().catch(() => undefined);
+      jwk = this.find(header.kid, alg);
+    }
+    if (!jwk) throw new UnknownSigningKeyError('no matching key');
+    return this.importKey(jwk, alg);
+  }
+
+  private find(kid: string | undefined, alg: string): JWK | undefined {
+    const usable = this.jwks.filter(
+      (k) => (k.use === undefined || k.use === 'sig') && (k.alg === undefined || k.alg === alg) && ktyFits(k.kty, alg),
+    );
+    if (kid !== undefined) return usable.find((k) => k.kid === kid);
+    // Without a kid, only an unambiguous key set may be used.
+    return usable.length === 1 ? usable[0] : undefined;
+  }
+
+  private importKey(jwk: JWK, alg: string): Promise<VerifyKey> {
+    const id = `${jwk.kid ?? ''}\u0000${alg}\u0000${jwk.n ?? jwk.x ?? ''}`;
+    let key = this.imported.get(id);
+    if (!key) {
+      key = importJWK({ ...jwk, ext: true }, alg);
+      key.catch(() => this.imported.delete(id));
+      this.imported.set(id, key);
+    }
+    return key;
+  }
+
+  /** Fetches the JWKS now; concurrent callers share one request. */
+  refresh(): Promise<void> {
+    if (!this.inflight) {
+      this.lastAttemptAt = this.now();
+      this.inflight = this.fetchKeys().finally(() => {
+        this.inflight = undefined;
+      });
+    }
+    return this.inflight;
+  }
+
+  private async fetchKeys(): Promise<void> {
+    const res = await this.options.dispatcher.request({
+      origin: new URL(this.options.url).origin,
+      path: pathAndQuery(this.options.url),
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      headersTimeout: this.options.timeoutMs ?? 5000,
+      bodyTimeout: this.options.timeoutMs ?? 5000,
+    });
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      throw new Error(`JWKS endpoint answered ${res.statusCode}`);
+    }
+    const doc = (await res.body.json()) as { keys?: unknown };
+    if (!doc || !Array.isArray(doc.keys)) throw new Error('JWKS document has no "keys" array');
+    const keys = doc.keys.filter((k): k is JWK => typeof k === 'object' && k !== null && typeof (k as JWK).kty === 'string');
+    const before = this.jwks.map((k) => `${k.kid}:${k.n ?? k.x}`).sort().join(',');
+    const after = keys.map((k) => `${k.kid}:${k.n ?? k.x}`).sort().join(',');
+    this.jwks = keys;
+    this.fetchedAt = this.now();
+    this.fetches++;
+    if (this.loadedOnce && before !== after) {
+      this.imported.clear();
+      this.options.onKeysChanged?.();
+    }
+    this.loadedOnce = true;
+  }
+}
+
+function ktyFits(kty: string | undefined, alg: string): boolean {
+  if (alg.startsWith('RS') || alg.startsWith('PS')) return kty === 'RSA';
+  if (alg.startsWith('ES')) return kty === 'EC';
+  if (alg === 'EdDSA' || alg === 'Ed25519') return kty === 'OKP';
+  return false;
+}
+
+function pathAndQuery(url: string): string {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
+}

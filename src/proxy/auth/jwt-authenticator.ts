@@ -1,0 +1,106 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { jwtVerify, type JWTPayload } from 'jose';
+import type { JwtClientAuthModel } from '../../model';
+import { bearerChallenge, type AuthResult, type Authenticator } from './auth-result';
+import { JwksUnavailableError, type JwksKeyStore } from './jwks-key-store';
+import { VerifiedTokenCache } from './verified-token-cache';
+
+export interface JwtAuthenticatorOptions {
+  readonly keys: JwksKeyStore;
+  readonly maxTokenBytes: number;
+  readonly cacheEntries: number;
+  /** Counts verified-token cache hits and misses. */
+  readonly onCache?: (hit: boolean) => void;
+  readonly now?: () => number;
+}
+
+/** Base64url segments of a compact JWS; anything else is rejected before any parsing. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+const INVALID: AuthResult = { ok: false, status: 401, error: 'invalid_token', outcome: 'invalid_credentials', challenge: bearerChallenge('invalid_token') };
+const MISSING: AuthResult = { ok: false, status: 401, error: 'missing_token', outcome: 'missing_credentials', challenge: bearerChallenge() };
+
+/**
+ * Bearer JWT client auth: issuer, audience and algorithm allow-list pinned from the model,
+ * `exp` required, exp/nbf/iat checked with the model's clock tolerance, required claims by
+ * equality. Verified tokens are cached until `exp`; time claims are re-checked on every hit.
+ */
+export class JwtAuthenticator implements Authenticator {
+  readonly credentialHeaders = ['authorization'];
+  readonly cache: VerifiedTokenCache;
+  private readonly now: () => number;
+  private readonly toleranceMs: number;
+
+  constructor(
+    private readonly model: JwtClientAuthModel,
+    private readonly options: JwtAuthenticatorOptions,
+  ) {
+    this.cache = new VerifiedTokenCache(options.cacheEntries);
+    this.now = options.now ?? Date.now;
+    this.toleranceMs = model.clockToleranceSeconds * 1000;
+  }
+
+  authenticate(headers: IncomingHttpHeaders): AuthResult | Promise<AuthResult> {
+    const header = headers.authorization;
+    if (header === undefined) return MISSING;
+    // RFC 6750 §2.1: `Bearer` followed by one space and a b64token.
+    if (header.length < 7 || header.slice(0, 7).toLowerCase() !== 'bearer ') return MISSING;
+    const token = header.slice(7);
+    if (token.length > this.options.maxTokenBytes || !COMPACT_JWS.test(token)) return INVALID;
+    const now = this.now();
+    const cached = this.cache.get(token, now);
+    if (cached) {
+      this.options.onCache?.(true);
+      return this.timeClaimsValid(cached, now) ? accepted(cached) : INVALID;
+    }
+    this.options.onCache?.(false);
+    return this.verify(token);
+  }
+
+  private async verify(token: string): Promise<AuthResult> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, (h) => this.options.keys.keyFor(h), {
+        issuer: this.model.issuer,
+        audience: this.model.audience,
+        algorithms: this.model.algorithms,
+        clockTolerance: this.model.clockToleranceSeconds,
+        requiredClaims: ['exp'],
+        currentDate: new Date(this.now()),
+      }));
+    } catch (err) {
+      if (err instanceof JwksUnavailableError) {
+        return { ok: false, status: 503, error: 'temporarily_unavailable', outcome: 'auth_unavailable' };
+      }
+      return INVALID;
+    }
+    const now = this.now();
+    if (!this.timeClaimsValid(payload, now)) return INVALID;
+    for (const [claim, expected] of Object.entries(this.model.requiredClaims)) {
+      if (!claimEquals(payload[claim], expected)) return INVALID;
+    }
+    this.cache.set(token, payload, (payload.exp as number) * 1000 + this.toleranceMs);
+    return accepted(payload);
+  }
+
+  /** exp, nbf and iat against the clock, each with the model's tolerance (RFC 7519 §4.1). */
+  private timeClaimsValid(p: JWTPayload, now: number): boolean {
+    const t = this.toleranceMs;
+    if (typeof p.exp !== 'number' || p.exp * 1000 <= now - t) return false;
+    if (p.nbf !== undefined && (typeof p.nbf !== 'number' || p.nbf * 1000 > now + t)) return false;
+    if (p.iat !== undefined && (typeof p.iat !== 'number' || p.iat * 1000 > now + t)) return false;
+    return true;
+  }
+}
+
+function accepted(claims: JWTPayload): AuthResult {
+  return { ok: true, subject: typeof claims.sub === 'string' ? claims.sub : 'unknown-subject', claims };
+}
+
+/** A claim equals the expected string, or (for an array claim) contains it. */
+export function claimEquals(actual: unknown, expected: string): boolean {
+  if (Array.isArray(actual)) return actual.some((v) => String(v) === expected);
+  if (typeof actual === 'string') return actual === expected;
+  if (typeof actual === 'number' || typeof actual === 'boolean') return String(actual) === expected;
+  return false;
+}

@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { Injection } from '../upstream/credential-injector';
+import { forwardableResponseHeaders } from '../upstream/upstream-headers';
+import type { CompiledRoute } from '../routing/compiled-route';
+
+/** Methods whose request can be sent again after a 401 (RFC 9110 §9.2.2), when bodiless. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE', 'PUT']);
+
+export interface UpstreamAttempt {
+  readonly path: string;
+  readonly headers: Record<string, string | string[]>;
+  readonly injection: Injection;
+}
+
+export type ForwardResult = { readonly status: number } | { readonly retryWithFreshToken: true };
+
+/**
+ * Streams one request to the upstream and its response back, without buffering either body.
+ * When the upstream rejects an OAuth token with 401 on a bodiless idempotent request, the
+ * response is discarded and the caller may retry once with a fresh token.
+ */
+export async function forwardUpstream(
+  dispatcher: Dispatcher,
+  route: CompiledRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  attempt: UpstreamAttempt,
+  options: { readonly mayRetry: boolean; readonly closeConnection: boolean },
+): Promise<ForwardResult> {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+  const retryable = options.mayRetry && !hasBody && attempt.injection.oauth !== undefined && IDEMPOTENT.has(req.method ?? '');
+  let discard = false;
+  let status = 0;
+  await dispatcher.stream(
+    {
+      origin: route.connectOrigin,
+      path: attempt.path,
+      method: req.method as Dispatcher.HttpMethod,
+      headers: attempt.headers,
+      body: hasBody ? req : undefined,
+      headersTimeout: route.timeoutMs,
+      bodyTimeout: route.timeoutMs,
+    },
+    ({ statusCode, headers }) => {
+      status = statusCode;
+      if (statusCode === 401 && retryable) {
+        discard = true;
+        return new Writable({ write: (_c, _e, cb) => cb() });
+      }
+      const out = forwardableResponseHeaders(headers as Record<string, string | string[] | undefined>);
+      if (options.closeConnection) out.connection = 'close';
+      res.writeHead(statusCode, out);
+      return res;
+    },
+  );
+  return discard ? { retryWithFreshToken: true } : { status };
+}

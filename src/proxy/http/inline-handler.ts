@@ -1,0 +1,101 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccessRecord } from '../ops/access-log';
+import type { NormalizedTarget } from '../routing/normalize-path';
+import type { CompiledRoute } from '../routing/compiled-route';
+import { CredentialMisconfiguredError, type Injection } from '../upstream/credential-injector';
+import { TokenUnavailableError } from '../upstream/oauth-token-source';
+import { forwardableHeaders, injectQuery } from '../upstream/upstream-headers';
+import { authenticateRequest, claimHeaders } from './authenticate-request';
+import { sendError } from './error-response';
+import { forwardUpstream } from './forward-upstream';
+import type { HandlerContext } from './request-context';
+
+/**
+ * Inline reverse proxy: client auth and authorization first, then the caller's credential is
+ * removed, the upstream credential injected, the path rewritten, and the exchange streamed.
+ */
+export async function handleInline(
+  ctx: HandlerContext,
+  route: CompiledRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: Extract<NormalizedTarget, { ok: true }>,
+  record: AccessRecord,
+): Promise<void> {
+  const forwarded = forwardableHeaders(req, route.dropHeaders);
+  if (forwarded.duplicate) {
+    record.outcome = 'bad_request';
+    return sendError(res, 400, 'bad_request');
+  }
+  let auth = authenticateRequest(route, req.method ?? '', req.headers);
+  if (auth instanceof Promise) auth = await auth;
+  if (auth.subject) record.subject = auth.subject;
+  if (!auth.ok) {
+    record.outcome = auth.outcome;
+    return sendError(res, auth.status, auth.error, auth.challenge ? { 'www-authenticate': auth.challenge } : undefined);
+  }
+
+  let injection: Injection;
+  try {
+    const pending = route.injector.inject(req.headers);
+    injection = pending instanceof Promise ? await pending : pending;
+  } catch (err) {
+    return credentialFailure(ctx, route, res, record, err);
+  }
+
+  const headers = forwarded.headers;
+  headers.host = route.model.preserveHost ? (req.headers.host as string) : route.upstreamHost;
+  const xff = req.headers['x-forwarded-for'];
+  const remote = req.socket.remoteAddress ?? '';
+  headers['x-forwarded-for'] = xff ? `${xff}, ${remote}` : remote;
+  headers['x-forwarded-host'] = req.headers.host as string;
+  headers['x-forwarded-proto'] = 'http';
+  if (route.forwardClaims.length > 0) Object.assign(headers, claimHeaders(route, auth.claims));
+
+  let path = route.rewrite(target.encodedPath);
+  const query = route.injector.queryNames.size > 0 ? injectQuery(target.query, route.injector.queryNames, injection.query) : target.query;
+  if (query !== '') path += `?${query}`;
+
+  record.upstream = route.upstream;
+  record.outcome = 'allowed';
+  const closeConnection = ctx.draining();
+  try {
+    const first = await forwardUpstream(ctx.dispatcher, route, req, res, { path, headers: Object.assign(headers, injection.headers), injection }, { closeConnection, mayRetry: true });
+    if ('retryWithFreshToken' in first) {
+      let fresh: Injection;
+      try {
+        fresh = await route.injector.injectAfterRejection(req.headers, injection.oauth!);
+      } catch (err) {
+        return credentialFailure(ctx, route, res, record, err);
+      }
+      record.outcome = 'allowed_after_token_refresh';
+      await forwardUpstream(ctx.dispatcher, route, req, res, { path, headers: Object.assign(headers, fresh.headers), injection: fresh }, { closeConnection, mayRetry: false });
+    }
+  } catch (err) {
+    if (res.destroyed && !res.writableFinished) {
+      // The caller went away; undici stops the upstream exchange when writing to `res` fails.
+      record.outcome = 'client_aborted';
+      return;
+    }
+    const code = (err as { code?: string }).code ?? '';
+    const timeout = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+    record.outcome = timeout ? 'upstream_timeout' : 'upstream_error';
+    ctx.logger.warn({ route: route.name, upstream: route.upstream, errorCode: code || 'unknown' }, 'upstream request failed');
+    sendError(res, timeout ? 504 : 502, timeout ? 'upstream_timeout' : 'bad_gateway');
+  }
+}
+
+/** 503 when a token cannot be had, 500 when a Secret is missing; the log names the cause, never a value. */
+export function credentialFailure(ctx: HandlerContext, route: CompiledRoute, res: ServerResponse, record: AccessRecord, err: unknown): void {
+  if (err instanceof TokenUnavailableError) {
+    record.outcome = 'upstream_credentials_unavailable';
+    ctx.logger.error({ route: route.name, problem: err.message }, 'upstream token unavailable');
+    return sendError(res, 503, 'upstream_credentials_unavailable', { 'retry-after': '5' });
+  }
+  if (err instanceof CredentialMisconfiguredError) {
+    record.outcome = 'misconfigured';
+    ctx.logger.error({ route: route.name, problem: err.message }, 'upstream credential misconfigured');
+    return sendError(res, 500, 'gateway_misconfigured');
+  }
+  throw err;
+}

@@ -1,0 +1,56 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The proxy's Prometheus metrics, in a registry of its own so several proxies can live in one
+ * process (tests) without clashing. Label values are route names and fixed outcome codes only.
+ */
+export class ProxyMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'route' | 'outcome' | 'status' | 'mode'>;
+  private readonly duration: Histogram<'route' | 'mode'>;
+  readonly tokenRequests: Counter<'credential' | 'result'>;
+  readonly jwtCache: Counter<'result'>;
+  readonly inFlight: Gauge;
+  private readonly durationChildren = new Map<string, { observe(v: number): void }>();
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'gatewright_proxy_' });
+    this.requests = new Counter({
+      name: 'gatewright_proxy_requests_total',
+      help: 'Requests handled, by route, outcome, status and mode (inline or forwardAuth).',
+      labelNames: ['route', 'outcome', 'status', 'mode'],
+      registers: [this.registry],
+    });
+    this.duration = new Histogram({
+      name: 'gatewright_proxy_request_duration_seconds',
+      help: 'Time from request to response end, by route and mode.',
+      labelNames: ['route', 'mode'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    this.tokenRequests = new Counter({
+      name: 'gatewright_proxy_token_requests_total',
+      help: 'OAuth2 token requests by upstream credential and result (success, retry, failure).',
+      labelNames: ['credential', 'result'],
+      registers: [this.registry],
+    });
+    this.jwtCache = new Counter({
+      name: 'gatewright_proxy_jwt_cache_total',
+      help: 'Verified-token cache lookups by result (hit, miss).',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
+    this.inFlight = new Gauge({ name: 'gatewright_proxy_in_flight_requests', help: 'Requests being handled.', registers: [this.registry] });
+  }
+
+  observe(route: string, mode: string, outcome: string, status: number, seconds: number): void {
+    this.requests.inc({ route, outcome, status: String(status), mode });
+    const key = `${route}\u0000${mode}`;
+    let child = this.durationChildren.get(key);
+    if (!child) {
+      child = this.duration.labels({ route, mode });
+      this.durationChildren.set(key, child);
+    }
+    child.observe(seconds);
+  }
+}

@@ -1,0 +1,56 @@
+import type { ApiRouteModel } from '../../model';
+import { backendHost } from '../../model';
+import type { Authenticator } from '../auth/auth-result';
+import type { CredentialInjector } from '../upstream/credential-injector';
+import { originOf, overrideOrigin } from '../upstream/origin-overrides';
+import { compilePathRewriter, type PathRewriter } from './path-rewriter';
+
+/** Everything per-route the request path needs, computed once at start-up. */
+export interface CompiledRoute {
+  readonly model: ApiRouteModel;
+  readonly name: string;
+  /** `undefined` for `ClientAuth.none()`. */
+  readonly authenticator: Authenticator | undefined;
+  readonly injector: CredentialInjector;
+  readonly rewrite: PathRewriter;
+  /** Origin connected to (after overrides). */
+  readonly connectOrigin: string;
+  /** Origin as the model names it: what logs show. */
+  readonly upstream: string;
+  /** `Host` sent upstream unless `preserveHost`. */
+  readonly upstreamHost: string;
+  /** Caller headers never forwarded: credentials, injected and claim headers. */
+  readonly dropHeaders: ReadonlySet<string>;
+  /** JWT claims copied to upstream headers: [lower-case header, claim]. */
+  readonly forwardClaims: readonly (readonly [string, string])[];
+  readonly timeoutMs: number;
+}
+
+export interface RouteParts {
+  readonly authenticator: Authenticator | undefined;
+  readonly injector: CredentialInjector;
+  readonly originOverrides: Readonly<Record<string, string>>;
+}
+
+export function compileRoute(model: ApiRouteModel, parts: RouteParts): CompiledRoute {
+  const host = backendHost(model.backend);
+  const upstream = originOf(model.backend.scheme, host, model.backend.port);
+  const forwardClaims = model.clientAuth.kind === 'jwt' ? Object.entries(model.clientAuth.forwardClaims).map(([h, c]) => [h.toLowerCase(), c] as const) : [];
+  const drop = new Set<string>(['authorization']);
+  for (const h of parts.authenticator?.credentialHeaders ?? []) drop.add(h);
+  for (const h of parts.injector.headerNames) drop.add(h);
+  for (const [h] of forwardClaims) drop.add(h);
+  return {
+    model,
+    name: model.name,
+    authenticator: parts.authenticator,
+    injector: parts.injector,
+    rewrite: compilePathRewriter(model.rewrite),
+    connectOrigin: new URL(overrideOrigin(upstream, parts.originOverrides)).origin,
+    upstream,
+    upstreamHost: new URL(upstream).host,
+    dropHeaders: drop,
+    forwardClaims,
+    timeoutMs: model.timeoutSeconds * 1000,
+  };
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { secretEnvName, secretFilePath, type SecretRefModel } from '../../model';
+
+/** Identity of a Secret key, never its value: safe to log. */
+export function secretRefId(ref: Pick<SecretRefModel, 'secretName' | 'key'>): string {
+  return `${ref.secretName}/${ref.key}`;
+}
+
+interface Entry {
+  readonly ref: SecretRefModel;
+  value: string | undefined;
+}
+
+/**
+ * Resolves Secret references: the mounted file `<secretsDir>/<secret>/<key>` wins, else the
+ * environment variable `GW_SECRET_<SECRET>_<KEY>`. Files are re-read periodically so a rotated
+ * Secret (kubelet swaps the mounted file) takes effect without a restart. Values stay in memory
+ * only; nothing here logs or formats them.
+ */
+export class SecretResolver {
+  private readonly entries = new Map<string, Entry>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly secretsDir: string,
+    private readonly env: Readonly<Record<string, string | undefined>>,
+    refs: readonly SecretRefModel[],
+  ) {
+    for (const ref of refs) this.track(ref);
+  }
+
+  /** The current value, or `undefined` when neither the file nor the variable exists. */
+  resolve(ref: SecretRefModel): string | undefined {
+    return this.track(ref).value;
+  }
+
+  /** Identities of tracked Secret keys that currently have no value. */
+  missing(): string[] {
+    return [...this.entries.values()].filter((e) => e.value === undefined).map((e) => secretRefId(e.ref));
+  }
+
+  /** Re-reads every tracked key now. */
+  refresh(): void {
+    for (const entry of this.entries.values()) entry.value = this.read(entry.ref);
+  }
+
+  /** Starts periodic re-reading; the timer never keeps the process alive. */
+  startRefreshing(intervalSeconds: number): void {
+    this.stopRefreshing();
+    this.timer = setInterval(() => this.refresh(), intervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  stopRefreshing(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private track(ref: SecretRefModel): Entry {
+    const id = secretRefId(ref);
+    let entry = this.entries.get(id);
+    if (!entry) {
+      entry = { ref, value: this.read(ref) };
+      this.entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  private read(ref: SecretRefModel): string | undefined {
+    try {
+      return readFileSync(secretFilePath(ref, this.secretsDir), 'utf8');
+    } catch {
+      return this.env[secretEnvName(ref)];
+    }
+  }
+}

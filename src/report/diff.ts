@@ -1,0 +1,190 @@
+import type { AccessTopologyModel } from '../model';
+import { code, table } from './markdown-table';
+import { describeValueSource, expandMethods, routeAccessList, routeLocation, type RouteAccess } from './route-access';
+import { countBySeverity, severityRank, type Severity } from './severity';
+
+/** Every kind of change the security diff reports. */
+export enum ChangeKind {
+  ROUTE_ADDED = 'route-added',
+  ROUTE_REMOVED = 'route-removed',
+  BECAME_PUBLIC = 'became-public',
+  NO_LONGER_PUBLIC = 'no-longer-public',
+  CLIENT_AUTH_CHANGED = 'client-auth-changed',
+  SCOPES_REMOVED = 'scopes-removed',
+  SCOPES_WIDENED = 'scopes-widened',
+  SCOPES_ADDED = 'scopes-added',
+  CLAIMS_REMOVED = 'claims-removed',
+  METHODS_ADDED = 'methods-added',
+  METHODS_REMOVED = 'methods-removed',
+  UPSTREAM_CREDENTIAL_CHANGED = 'upstream-credential-changed',
+  SECRET_SOURCE_CHANGED = 'secret-source-changed',
+  BACKEND_CHANGED = 'backend-changed',
+  REWRITE_CHANGED = 'rewrite-changed',
+}
+
+export interface TopologyChange {
+  readonly kind: ChangeKind;
+  readonly severity: Severity;
+  /** Gateway construct path. */
+  readonly gateway: string;
+  /** `host/path`. */
+  readonly location: string;
+  readonly before?: string;
+  readonly after?: string;
+  readonly message: string;
+}
+
+export interface TopologyDiff {
+  readonly version: 1;
+  readonly summary: Record<Severity, number> & { readonly changes: number };
+  readonly changes: readonly TopologyChange[];
+}
+
+const key = (r: RouteAccess) => `${r.gatewayPath}\u0000${r.host}${r.pathPrefix}`;
+
+/**
+ * What changes the attack surface between two topologies (e.g. `main` and a pull request):
+ * routes added or removed, routes that became public, scopes removed or widened, methods
+ * added, upstream credentials, secret sources and backends changed. Routes are identified by
+ * gateway construct path and host + path. Worst first; otherwise in head order.
+ */
+export function diffTopologies(base: AccessTopologyModel, head: AccessTopologyModel): TopologyDiff {
+  const before = new Map(routeAccessList(base).map((r) => [key(r), r]));
+  const after = routeAccessList(head);
+  const changes: TopologyChange[] = [];
+  for (const r of after) {
+    const b = before.get(key(r));
+    if (!b) {
+      changes.push({
+        kind: ChangeKind.ROUTE_ADDED,
+        severity: r.clientAuth.public ? 'high' : 'medium',
+        gateway: r.gatewayPath,
+        location: routeLocation(r),
+        after: `${authSummary(r)}; methods ${r.methods.join(',')}; scopes ${list(r.scopes)}`,
+        message: `new ${r.clientAuth.public ? 'PUBLIC ' : ''}route to ${r.backend.url}`,
+      });
+    } else {
+      changes.push(...routeChanges(b, r));
+    }
+  }
+  const headKeys = new Set(after.map(key));
+  for (const b of before.values()) {
+    if (headKeys.has(key(b))) continue;
+    changes.push({
+      kind: ChangeKind.ROUTE_REMOVED,
+      severity: 'info',
+      gateway: b.gatewayPath,
+      location: routeLocation(b),
+      before: `${authSummary(b)}; methods ${b.methods.join(',')}`,
+      message: 'route removed',
+    });
+  }
+  const sorted = changes
+    .map((c, i) => ({ c, i }))
+    .sort((x, y) => severityRank(y.c.severity) - severityRank(x.c.severity) || x.i - y.i)
+    .map(({ c }) => c);
+  return { version: 1, summary: { ...countBySeverity(sorted), changes: sorted.length }, changes: sorted };
+}
+
+function list(xs: readonly string[]): string {
+  return xs.length ? xs.join(' ') : '(none)';
+}
+
+function authSummary(r: RouteAccess): string {
+  const a = r.clientAuth;
+  if (a.kind === 'none') return 'PUBLIC';
+  if (a.kind === 'jwt') return `jwt iss=${a.issuer} aud=${(a.audience ?? []).join(',')} alg=${(a.algorithms ?? []).join(',')}`;
+  if (a.kind === 'apiKey') return `apiKey header=${a.header} keys=${(a.keys ?? []).map((k) => describeValueSource({ kind: 'secret', secret: k })).join('; ')}`;
+  return `oidcSession provider=${a.provider}`;
+}
+
+function upstreamShape(r: RouteAccess): string {
+  return r.upstream
+    .map((u) => `${u.kind}(${u.name}${u.tokenUrl ? ` ${u.tokenUrl}` : ''}${u.tokenScopes ? ` scopes=${u.tokenScopes.join(' ')}` : ''})`)
+    .join(', ') || 'none';
+}
+
+function secretSources(r: RouteAccess): string {
+  return r.upstream.flatMap((u) => Object.entries(u.values).map(([f, v]) => `${u.name} ${f}: ${describeValueSource(v)}`)).join('\n') || 'none';
+}
+
+function routeChanges(b: RouteAccess, h: RouteAccess): TopologyChange[] {
+  const out: TopologyChange[] = [];
+  const at = { gateway: h.gatewayPath, location: routeLocation(h) };
+  const push = (kind: ChangeKind, severity: Severity, message: string, before: string, after: string) =>
+    out.push({ ...at, kind, severity, message, before, after });
+
+  if (!b.clientAuth.public && h.clientAuth.public) {
+    push(ChangeKind.BECAME_PUBLIC, 'high', 'route became PUBLIC: no client authentication any more', authSummary(b), authSummary(h));
+  } else if (b.clientAuth.public && !h.clientAuth.public) {
+    push(ChangeKind.NO_LONGER_PUBLIC, 'info', 'route now requires client authentication', authSummary(b), authSummary(h));
+  } else if (authSummary(b) !== authSummary(h)) {
+    const weaker =
+      b.clientAuth.kind !== h.clientAuth.kind ||
+      (h.clientAuth.algorithms ?? []).some((a) => !(b.clientAuth.algorithms ?? []).includes(a)) ||
+      (h.clientAuth.audience ?? []).some((a) => !(b.clientAuth.audience ?? []).includes(a));
+    push(ChangeKind.CLIENT_AUTH_CHANGED, weaker ? 'medium' : 'low', 'client authentication changed', authSummary(b), authSummary(h));
+  }
+  const removed = b.scopes.filter((s) => !h.scopes.includes(s));
+  const added = h.scopes.filter((s) => !b.scopes.includes(s));
+  if (removed.length && added.length) {
+    push(ChangeKind.SCOPES_WIDENED, 'medium', `required scopes changed: ${removed.join(' ')} replaced by ${added.join(' ')}; check the new scope is not broader`, list(b.scopes), list(h.scopes));
+  } else if (removed.length) {
+    push(ChangeKind.SCOPES_REMOVED, h.scopes.length === 0 ? 'high' : 'medium', `required scope(s) removed: ${removed.join(' ')}`, list(b.scopes), list(h.scopes));
+  } else if (added.length) {
+    push(ChangeKind.SCOPES_ADDED, 'info', `required scope(s) added: ${added.join(' ')}`, list(b.scopes), list(h.scopes));
+  }
+  const removedClaims = Object.keys(b.claims).filter((k) => b.claims[k] !== h.claims[k]);
+  if (removedClaims.length) {
+    push(ChangeKind.CLAIMS_REMOVED, 'medium', `claim check(s) removed or changed: ${removedClaims.join(', ')}`, JSON.stringify(b.claims), JSON.stringify(h.claims));
+  }
+  const bm = expandMethods(b.methods);
+  const hm = expandMethods(h.methods);
+  const newMethods = hm.filter((m) => !bm.includes(m));
+  const goneMethods = bm.filter((m) => !hm.includes(m));
+  if (newMethods.length) {
+    const writes = newMethods.some((m) => !['GET', 'HEAD', 'OPTIONS'].includes(m));
+    push(ChangeKind.METHODS_ADDED, writes ? 'medium' : 'low', `methods added: ${newMethods.join(', ')}`, b.methods.join(','), h.methods.join(','));
+  } else if (goneMethods.length) {
+    push(ChangeKind.METHODS_REMOVED, 'info', `methods removed: ${goneMethods.join(', ')}`, b.methods.join(','), h.methods.join(','));
+  }
+  if (upstreamShape(b) !== upstreamShape(h)) {
+    push(ChangeKind.UPSTREAM_CREDENTIAL_CHANGED, 'medium', 'upstream credential changed', upstreamShape(b), upstreamShape(h));
+  }
+  if (secretSources(b) !== secretSources(h)) {
+    const plaintext = (r: RouteAccess) => r.upstream.flatMap((u) => Object.values(u.values)).filter((v) => v.kind === 'plaintext').length;
+    const newPlaintext = plaintext(h) > plaintext(b);
+    push(
+      ChangeKind.SECRET_SOURCE_CHANGED,
+      newPlaintext ? 'high' : 'medium',
+      newPlaintext ? 'an upstream credential is now PLAINTEXT in the manifests' : 'where upstream secrets come from changed',
+      secretSources(b),
+      secretSources(h),
+    );
+  }
+  if (b.backend.url !== h.backend.url || b.backend.service !== h.backend.service) {
+    push(ChangeKind.BACKEND_CHANGED, 'medium', `backend changed to ${h.backend.url}`, `${b.backend.service} ${b.backend.url}`, `${h.backend.service} ${h.backend.url}`);
+  }
+  const rw = (r: RouteAccess) => (r.rewrite ? `${r.rewrite.from} -> ${r.rewrite.to}` : 'none');
+  if (rw(b) !== rw(h)) push(ChangeKind.REWRITE_CHANGED, 'low', 'path rewrite changed', rw(b), rw(h));
+  return out;
+}
+
+/** The diff as a pull-request comment (Markdown) or JSON. */
+export function renderTopologyDiff(diff: TopologyDiff, format: 'markdown' | 'json' = 'markdown'): string {
+  if (format === 'json') return `${JSON.stringify(diff, null, 2)}\n`;
+  const s = diff.summary;
+  const out = ['## gatewright security diff', ''];
+  if (diff.changes.length === 0) {
+    out.push('No change to the attack surface: routes, client auth, scopes, methods, upstream credentials, secret sources and backends are unchanged.');
+    return `${out.join('\n')}\n`;
+  }
+  out.push(`${s.changes} change(s): ${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info.`, '');
+  out.push(
+    table(
+      ['Severity', 'Change', 'Route', 'What', 'Before', 'After'],
+      diff.changes.map((c) => [c.severity.toUpperCase(), c.kind, `${code(c.location)}\n${c.gateway}`, c.message, c.before ?? '', c.after ?? '']),
+    ),
+  );
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ClientAuth,
+  CredentialValue,
+  ErrorCode,
+  ExternalNameBackend,
+  GatewayEngine,
+  GatewrightError,
+  proxyConfigSchema,
+  ReferenceProxy,
+  SecretRef,
+  SecuredApi,
+  ServiceBackend,
+  TraefikGateway,
+  UpstreamCredential,
+  UpstreamOAuth,
+  VirtualEndpoint,
+  type SecuredApiProps,
+} from '../../src';
+import { findObject, synthObjects, testChart, toYaml, type KubeObject } from '../support/synth';
+
+const JWT = () => ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'partners' });
+
+function setup(namespace = 'edge') {
+  const chart = testChart(namespace);
+  const gateway = new TraefikGateway(chart, 'gateway', { entryPoints: ['websecure'], tls: { certResolver: 'le' } });
+  const backend = new ExternalNameBackend(chart, 'backend', { externalName: 'api.partner.example.net' });
+  const api = (id: string, props: Omit<SecuredApiProps, 'gateway' | 'host' | 'backend'> & Partial<SecuredApiProps>) =>
+    new SecuredApi(chart, id, { gateway, host: 'api.example.com', backend, ...props });
+  return { chart, gateway, api };
+}
+
+const ingressMiddlewares = (objects: KubeObject[], route: string) =>
+  findObject(objects, 'IngressRoute', route).spec.routes[0].middlewares.map((m: { name: string }) => m.name);
+
+function catchError(fn: () => unknown): GatewrightError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof GatewrightError) return err;
+    throw err;
+  }
+  throw new Error('expected a GatewrightError');
+}
+
+describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', () => {
+  it('is the TRAEFIK engine and creates its reference proxy in the gateway namespace', () => {
+    const { chart, gateway } = setup();
+    expect(gateway.engine).toBe(GatewayEngine.TRAEFIK);
+    expect(gateway._toGatewayModel()).toMatchObject({ engine: 'traefik', namespace: 'edge', entryPoints: ['websecure'] });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'Deployment', 'gateway-proxy').metadata.namespace).toBe('edge');
+    expect(findObject(objects, 'Service', 'gateway-proxy').metadata.namespace).toBe('edge');
+  });
+
+  it('authenticates through forwardAuth at the proxy and copies the OAuth token back', () => {
+    const { chart, api } = setup();
+    const token = new UpstreamOAuth(chart, 'crm-token', {
+      tokenUrl: 'https://auth.example.com/token',
+      clientId: SecretRef.fromSecret('crm-oauth', 'client-id'),
+      clientSecret: SecretRef.fromSecret('crm-oauth', 'client-secret'),
+    });
+    api('crm', { path: '/crm', clientAuth: JWT(), scopes: ['crm:read'], upstreamAuth: token });
+    const objects = synthObjects(chart);
+    const fa = findObject(objects, 'Middleware', 'crm-forward-auth');
+    expect(fa.apiVersion).toBe('traefik.io/v1alpha1');
+    expect(fa.metadata.namespace).toBe('edge');
+    expect(fa.spec).toEqual({
+      forwardAuth: {
+        address: 'http://gateway-proxy.edge.svc.cluster.local:8080/_gatewright/forward-auth/crm',
+        trustForwardHeader: false,
+        authResponseHeaders: ['Authorization'],
+      },
+    });
+    // The proxy's answer replaces the caller's Authorization: no strip step, no chain.
+    expect(ingressMiddlewares(objects, 'crm')).toEqual(['crm-forward-auth']);
+    expect(objects.some((o) => o.metadata.name === 'crm-strip-caller')).toBe(false);
+  });
+
+  it('puts the route, unchanged, into the proxy config (parsed back by the proxy schema)', () => {
+    const { chart, api, gateway } = setup();
+    api('weather', { path: '/weather', clientAuth: JWT(), scopes: ['weather:read'], methods: ['GET'], upstreamAuth: UpstreamCredential.header('X-API-Key', SecretRef.fromSecret('weather', 'key')) });
+    const cm = findObject(synthObjects(chart), 'ConfigMap', 'gateway-proxy-config');
+    const config = proxyConfigSchema.parse(JSON.parse(cm.data!['config.json']));
+    expect(config.routes).toEqual(gateway.routes);
+    expect(config.routes[0]).toMatchObject({
+      name: 'weather',
+      pathPrefix: '/weather',
+      authorization: { methods: ['GET'], scopes: ['weather:read'], claims: {} },
+      upstreamAuth: [{ kind: 'header', name: 'X-API-Key', value: { kind: 'secret', ref: { secretName: 'weather', key: 'key' } }, prefix: '' }],
+    });
+  });
+
+  it('lists Authorization for BasicAuth and every header credential in authResponseHeaders', () => {
+    const { chart, api } = setup();
+    api('legacy', {
+      path: '/legacy',
+      clientAuth: JWT(),
+      upstreamAuth: [
+        UpstreamCredential.basicAuth(SecretRef.fromSecret('legacy', 'user'), SecretRef.fromSecret('legacy', 'pass')),
+        UpstreamCredential.headers({ 'DD-API-KEY': SecretRef.fromSecret('dd', 'api'), 'DD-APPLICATION-KEY': SecretRef.fromSecret('dd', 'app') }),
+      ],
+    });
+    const fa = findObject(synthObjects(chart), 'Middleware', 'legacy-forward-auth').spec.forwardAuth;
+    expect(fa.authResponseHeaders).toEqual(['Authorization', 'DD-API-KEY', 'DD-APPLICATION-KEY']);
+  });
+
+  it('also lists forwarded claim headers, so a caller cannot forge them', () => {
+    const { chart, api } = setup();
+    api('me', {
+      path: '/me',
+      clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'partners', forwardClaims: { 'X-Subject': 'sub' } }),
+    });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'Middleware', 'me-forward-auth').spec.forwardAuth.authResponseHeaders).toEqual(['X-Subject']);
+  });
+
+  it('strips the caller token when no upstream credential replaces it: forwardAuth → strip, as one chain', () => {
+    const { chart, api } = setup();
+    api('weather', { path: '/weather', clientAuth: JWT(), upstreamAuth: UpstreamCredential.header('X-API-Key', SecretRef.fromSecret('weather', 'key')) });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'Middleware', 'weather-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Authorization: '' } } });
+    expect(findObject(objects, 'Middleware', 'weather-auth').spec).toEqual({
+      chain: { middlewares: [{ name: 'weather-forward-auth' }, { name: 'weather-strip-caller' }] },
+    });
+    expect(ingressMiddlewares(objects, 'weather')).toEqual(['weather-auth']);
+  });
+
+  it('strips the caller API key header with an empty OSS headers value', () => {
+    const { chart, api } = setup();
+    api('orders', { path: '/orders', clientAuth: ClientAuth.apiKey({ header: 'X-Partner-Key', keys: [SecretRef.fromSecret('partner-keys', 'a')] }) });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'Middleware', 'orders-strip-caller').spec.headers.customRequestHeaders).toEqual({ 'X-Partner-Key': '' });
+    expect(findObject(objects, 'Middleware', 'orders-forward-auth').spec.forwardAuth.authResponseHeaders).toBeUndefined();
+  });
+
+  it('orders forwardAuth (auth + credential) → strip caller → rewrite', () => {
+    const { chart, api } = setup();
+    api('legacy', {
+      endpoint: new VirtualEndpoint(chart, 'legacy-endpoint', { path: '/legacy', target: '/soap/v2/services' }),
+      clientAuth: ClientAuth.apiKey({ keys: [SecretRef.fromSecret('partner-keys', 'a')] }),
+      upstreamAuth: UpstreamCredential.header('X-Upstream-Key', SecretRef.fromSecret('legacy', 'key')),
+    });
+    const objects = synthObjects(chart);
+    expect(ingressMiddlewares(objects, 'legacy')).toEqual(['legacy-auth', 'legacy-rewrite']);
+    expect(findObject(objects, 'Middleware', 'legacy-auth').spec.chain.middlewares).toEqual([{ name: 'legacy-forward-auth' }, { name: 'legacy-strip-caller' }]);
+    expect(findObject(objects, 'Middleware', 'legacy-rewrite').spec).toEqual({
+      replacePathRegex: { regex: '^/legacy(/.*)?$', replacement: '/soap/v2/services$1' },
+    });
+    const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(names.indexOf('IngressRoute/legacy')).toBeGreaterThan(names.indexOf('Middleware/legacy-rewrite'));
+  });
+
+  it('renders the IngressRoute like every Traefik engine: anchored match, backend, TLS', () => {
+    const { chart, api } = setup();
+    api('orders', { path: '/orders', methods: ['GET', 'POST'], clientAuth: JWT() });
+    const ir = findObject(synthObjects(chart), 'IngressRoute', 'orders');
+    expect(ir.spec).toEqual({
+      entryPoints: ['websecure'],
+      routes: [
+        {
+          kind: 'Rule',
+          match: 'Host(`api.example.com`) && (Path(`/orders`) || PathPrefix(`/orders/`)) && (Method(`GET`) || Method(`POST`))',
+          middlewares: [{ name: 'orders-auth' }],
+          services: [{ kind: 'Service', name: 'backend', port: 443, scheme: 'https', passHostHeader: false }],
+        },
+      ],
+      tls: { certResolver: 'le', domains: [{ main: 'api.example.com' }] },
+    });
+  });
+
+  it('sends a public route with no upstream credential straight to the backend, bypassing the proxy', () => {
+    const { chart, api, gateway } = setup();
+    api('status', { path: '/status', clientAuth: ClientAuth.none() });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'IngressRoute', 'status').spec.routes[0].middlewares).toEqual([]);
+    expect(gateway.proxy.routes).toEqual([]);
+  });
+
+  it('still fetches the upstream credential for a public route that has one', () => {
+    const { chart, api } = setup();
+    api('quotes', { path: '/quotes', clientAuth: ClientAuth.none(), upstreamAuth: UpstreamCredential.header('X-Key', SecretRef.fromSecret('quotes', 'key')) });
+    expect(ingressMiddlewares(synthObjects(chart), 'quotes')).toEqual(['quotes-forward-auth']);
+  });
+
+  it('copies a request header into an upstream header through the proxy', () => {
+    const { chart, api } = setup();
+    api('tenant', { path: '/tenant', clientAuth: JWT(), upstreamAuth: UpstreamCredential.header('X-Tenant', CredentialValue.fromRequestHeader('X-Tenant-Id')) });
+    expect(findObject(synthObjects(chart), 'Middleware', 'tenant-forward-auth').spec.forwardAuth.authResponseHeaders).toEqual(['X-Tenant']);
+  });
+
+  it('mounts the route secrets into the proxy and references none from Traefik objects', () => {
+    const { chart, api } = setup();
+    api('weather', { path: '/weather', clientAuth: JWT(), upstreamAuth: UpstreamCredential.header('X-API-Key', SecretRef.fromSecret('weather', 'key')) });
+    const objects = synthObjects(chart);
+    const pod = findObject(objects, 'Deployment', 'gateway-proxy').spec.template.spec;
+    expect(pod.volumes.find((v: { name: string }) => v.name === 'secret-weather').projected.sources).toEqual([
+      { secret: { name: 'weather', items: [{ key: 'key', path: 'key' }] } },
+    ]);
+    const traefik = toYaml(objects.filter((o) => o.apiVersion.startsWith('traefik.io')));
+    expect(traefik).not.toContain('urn:k8s:secret');
+    expect(traefik).not.toContain('weather:key');
+  });
+
+  it('uses a ReferenceProxy passed in, in another namespace, for the forwardAuth address', () => {
+    const chart = testChart('edge');
+    const proxy = new ReferenceProxy(chart, 'auth', { namespace: 'gatewright', port: 8000, forwardAuthPath: '/fa' });
+    const gateway = new TraefikGateway(chart, 'gateway', { proxy });
+    new SecuredApi(chart, 'orders', {
+      gateway,
+      host: 'api.example.com',
+      path: '/orders',
+      backend: ServiceBackend.fromServiceName('orders', { port: 8080, namespace: 'shop' }),
+      clientAuth: JWT(),
+    });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'Middleware', 'orders-forward-auth').spec.forwardAuth.address).toBe('http://auth.gatewright.svc.cluster.local:8000/fa/orders');
+    expect(findObject(objects, 'IngressRoute', 'orders').spec.routes[0].services[0]).toMatchObject({ name: 'orders', namespace: 'shop', port: 8080, scheme: 'http' });
+    expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['auth']);
+    expect(gateway.proxy).toBe(proxy);
+  });
+
+  it('fails synth for a query-parameter credential, naming route, field and the alternative', () => {
+    const { api } = setup();
+    const err = catchError(() =>
+      api('maps', { path: '/maps', clientAuth: JWT(), upstreamAuth: UpstreamCredential.queryParam('key', SecretRef.fromSecret('maps', 'key')) }),
+    );
+    expect(err.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
+    expect(err.path).toBe('test/maps');
+    expect(err.field).toBe('upstreamAuth.queryParam(key)');
+    expect(err.message).toContain('[test/maps] upstreamAuth.queryParam(key):');
+    expect(err.message).toContain('ReferenceProxyGateway');
+    expect(err.message).not.toContain('maps:key');
+  });
+
+  it('fails synth for a session-protected route that also needs an upstream credential', () => {
+    const { api } = setup();
+    const err = catchError(() =>
+      api('portal', {
+        path: '/portal',
+        clientAuth: ClientAuth.oidcSession({ authAddress: 'http://oauth2-proxy.auth.svc/oauth2/auth', middlewareName: 'oauth2-proxy', provider: 'oauth2-proxy' }),
+        upstreamAuth: UpstreamCredential.header('X-Key', SecretRef.fromSecret('portal', 'key')),
+      }),
+    );
+    expect(err.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
+    expect(err.field).toBe('upstreamAuth');
+    expect(err.message).toContain('oidcSession (oauth2-proxy)');
+  });
+
+  it('runs a session check alone through the provider middleware, without the proxy', () => {
+    const { chart, api, gateway } = setup();
+    api('portal', {
+      path: '/portal',
+      clientAuth: ClientAuth.oidcSession({ authAddress: 'http://oauth2-proxy.auth.svc/oauth2/auth', middlewareName: 'oauth2-proxy', provider: 'oauth2-proxy' }),
+    });
+    expect(ingressMiddlewares(synthObjects(chart), 'portal')).toEqual(['oauth2-proxy']);
+    expect(gateway.proxy.routes).toEqual([]);
+  });
+
+  it('reports duplicate routes at synth', () => {
+    const { chart, api } = setup();
+    api('a', { path: '/x', clientAuth: ClientAuth.none() });
+    api('b', { path: '/x', clientAuth: ClientAuth.none() });
+    expect(() => synthObjects(chart)).toThrow(/ERR_GW_DUPLICATE_ROUTE|already served by test\/a/);
+  });
+
+  it('renders a stable manifest', async () => {
+    const { chart, api } = setup();
+    const token = new UpstreamOAuth(chart, 'crm-token', {
+      tokenUrl: 'https://auth.example.com/token',
+      clientId: SecretRef.fromSecret('crm-oauth', 'client-id'),
+      clientSecret: SecretRef.fromSecret('crm-oauth', 'client-secret'),
+    });
+    api('crm', {
+      endpoint: new VirtualEndpoint(chart, 'crm-endpoint', { path: '/crm', target: '/api/v2' }),
+      clientAuth: ClientAuth.apiKey({ keys: [SecretRef.fromSecret('partner-keys', 'a')] }),
+      upstreamAuth: token,
+    });
+    await expect(toYaml(synthObjects(chart))).toMatchFileSnapshot('./__snapshots__/traefik-gateway.yaml');
+  });
+});

@@ -1,0 +1,141 @@
+import { Chart, Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { declareThirdPartyApis, thirdPartyApisOnOathkeeper, thirdPartySecretStore } from '../../examples/third-party-apis';
+import { OathkeeperGateway, ReferenceProxyGateway, TraefikGateway, TraefikHubGateway } from '../../src';
+import { HAS_OATHKEEPER_SCHEMAS, oathkeeperSchemas } from '../support/oathkeeper-schemas';
+import { findObject, synthObjects, toYaml, type KubeObject } from '../support/synth';
+
+const JWT_CONFIG = {
+  jwks_urls: ['https://auth.internal.example.com/.well-known/jwks.json'],
+  trusted_issuers: ['https://auth.internal.example.com/'],
+  target_audience: ['saas-gateway'],
+  allowed_algorithms: ['RS256', 'ES256'],
+  scope_strategy: 'exact',
+  token_from: { header: 'Authorization' },
+};
+
+describe('examples/third-party-apis (Oathkeeper, maester Rules)', () => {
+  const chart = thirdPartyApisOnOathkeeper(Testing.app());
+  const objects = synthObjects(chart);
+  const gateway = chart.node.findChild('oathkeeper') as OathkeeperGateway;
+  const rule = (name: string) => findObject(objects, 'Rule', name).spec;
+
+  it('renders one Rule per SaaS API plus the config, the ExternalSecrets and the SecretStore', () => {
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'ConfigMap/oathkeeper-config',
+      'ExternalSecret/datadog-credentials',
+      'ExternalSecret/jira-credentials',
+      'ExternalSecret/okta-credentials',
+      'ExternalSecret/salesforce-credentials',
+      'Rule/datadog',
+      'Rule/jira',
+      'Rule/okta',
+      'Rule/salesforce',
+      'SecretStore/aws-secrets-manager',
+      'Service/datadog-intake',
+      'Service/jira-cloud',
+      'Service/okta-org',
+      'Service/salesforce-org',
+    ]);
+    for (const o of objects) expect(o.metadata.namespace).toBe('saas-gateway');
+  });
+
+  it('Jira: GET only, jira:read, Basic auth computed from the synced e-mail and API token', () => {
+    const jira = rule('jira');
+    expect(jira.match).toEqual({ url: '<https?>://saas.internal.example.com/jira<(/.*)?>', methods: ['GET'] });
+    expect(jira.authenticators).toEqual([{ handler: 'jwt', config: { ...JWT_CONFIG, required_scope: ['jira:read'] } }]);
+    expect(jira.authorizer).toEqual({ handler: 'allow' });
+    expect(jira.mutators).toEqual([{ handler: 'header', config: { headers: { Authorization: '{{ env "GW_SECRET_JIRA_CREDENTIALS_BASIC_AUTH_HEADER" }}' } } }]);
+    expect(jira.upstream).toEqual({ url: 'https://example.atlassian.net/rest/api/3', stripPath: '/jira', preserveHost: false });
+    const es = findObject(objects, 'ExternalSecret', 'jira-credentials').spec;
+    expect(es.data).toEqual([
+      { secretKey: 'api-token', remoteRef: { key: 'gatewright/saas/jira', property: 'api-token' } },
+      { secretKey: 'email', remoteRef: { key: 'gatewright/saas/jira', property: 'email' } },
+    ]);
+    expect(es.target.template.data).toEqual({ 'basic-auth-header': 'Basic {{ printf "%s:%s" (index . "email") (index . "api-token") | b64enc }}' });
+  });
+
+  it('Okta: GET/POST/PUT, okta:users:write, SSWS token', () => {
+    const okta = rule('okta');
+    expect(okta.match.methods).toEqual(['GET', 'POST', 'PUT']);
+    expect(okta.authenticators[0].config.required_scope).toEqual(['okta:users:write']);
+    expect(okta.mutators[0].config.headers).toEqual({ Authorization: '{{ env "GW_SECRET_OKTA_CREDENTIALS_API_TOKEN_SSWS_HEADER" }}' });
+    expect(findObject(objects, 'ExternalSecret', 'okta-credentials').spec.target.template.data).toEqual({ 'api-token-ssws-header': 'SSWS {{ index . "api-token" }}' });
+    expect(okta.upstream).toEqual({ url: 'https://example.okta.com/api/v1/users', stripPath: '/okta/users', preserveHost: false });
+  });
+
+  it('Datadog: POST /api/v2/series only, datadog:metrics:write, DD-API-KEY, caller token blanked', () => {
+    const dd = rule('datadog');
+    expect(dd.match).toEqual({ url: '<https?>://saas.internal.example.com/datadog/series<(/.*)?>', methods: ['POST'] });
+    expect(dd.authenticators[0].config.required_scope).toEqual(['datadog:metrics:write']);
+    expect(dd.mutators[0].config.headers).toEqual({ Authorization: '', 'DD-API-KEY': '{{ env "GW_SECRET_DATADOG_CREDENTIALS_API_KEY" }}' });
+    expect(dd.upstream).toEqual({ url: 'https://api.datadoghq.com/api/v2/series', stripPath: '/datadog/series', preserveHost: false });
+  });
+
+  it('Salesforce: GET only, salesforce:read, bearer token', () => {
+    const sf = rule('salesforce');
+    expect(sf.match.methods).toEqual(['GET']);
+    expect(sf.authenticators[0].config.required_scope).toEqual(['salesforce:read']);
+    expect(sf.mutators[0].config.headers).toEqual({ Authorization: '{{ env "GW_SECRET_SALESFORCE_CREDENTIALS_ACCESS_TOKEN_BEARER_HEADER" }}' });
+    expect(sf.upstream.url).toBe('https://example.my.salesforce.com/services/data/v60.0/analytics');
+  });
+
+  it('never writes a credential into the manifests', () => {
+    const text = toYaml(objects);
+    expect(text).not.toMatch(/(Basic|Bearer|SSWS) [A-Za-z0-9+/=]{8,}/);
+    expect(objects.some((o: KubeObject) => o.kind === 'Secret')).toBe(false);
+  });
+
+  it('gives the Helm chart one env var per credential header, from the synced Secrets', () => {
+    const values = gateway.helmValues() as any;
+    expect(values.deployment.extraEnv.map((e: any) => [e.name, e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key])).toEqual([
+      ['GW_SECRET_DATADOG_CREDENTIALS_API_KEY', 'datadog-credentials', 'api-key'],
+      ['GW_SECRET_JIRA_CREDENTIALS_BASIC_AUTH_HEADER', 'jira-credentials', 'basic-auth-header'],
+      ['GW_SECRET_OKTA_CREDENTIALS_API_TOKEN_SSWS_HEADER', 'okta-credentials', 'api-token-ssws-header'],
+      ['GW_SECRET_SALESFORCE_CREDENTIALS_ACCESS_TOKEN_BEARER_HEADER', 'salesforce-credentials', 'access-token-bearer-header'],
+    ]);
+    expect(values.maester).toEqual({ enabled: true });
+    expect(values.deployment.autoscaling).toEqual({ enabled: true, minReplicas: 2, maxReplicas: 6, targetCPU: { type: 'Utilization', averageUtilization: 75 } });
+    expect(values.oathkeeper.config.log.additional_redacted_headers).toEqual(['Authorization', 'DD-API-KEY']);
+  });
+
+  it.skipIf(!HAS_OATHKEEPER_SCHEMAS)("passes Oathkeeper's own config and rule schemas", () => {
+    const schemas = oathkeeperSchemas();
+    expect(schemas.config(parse(findObject(objects, 'ConfigMap', 'oathkeeper-config').data!['oathkeeper.yaml']))).toEqual([]);
+    expect(schemas.rules(JSON.parse(JSON.stringify(gateway.accessRules)))).toEqual([]);
+  });
+
+  it('matches the reviewed YAML snapshots (manifests and Helm values)', async () => {
+    await expect(toYaml(objects)).toMatchFileSnapshot('./__snapshots__/third-party-apis.k8s.yaml');
+    await expect(gateway.helmValuesYaml()).toMatchFileSnapshot('./__snapshots__/third-party-apis.oathkeeper-values.yaml');
+  });
+});
+
+describe('examples/third-party-apis on other engines (same declarations)', () => {
+  function onGateway(make: (chart: Chart) => Parameters<typeof declareThirdPartyApis>[1]): KubeObject[] {
+    const chart = new Chart(Testing.app(), 'third-party-apis', { namespace: 'saas-gateway' });
+    declareThirdPartyApis(chart, make(chart), thirdPartySecretStore(chart));
+    return synthObjects(chart);
+  }
+
+  it('builds unchanged on Traefik Hub', async () => {
+    const objects = onGateway((chart) => new TraefikHubGateway(chart, 'gateway'));
+    expect(findObject(objects, 'IngressRoute', 'jira').spec.routes[0].match).toBe(
+      'Host(`saas.internal.example.com`) && (Path(`/jira`) || PathPrefix(`/jira/`)) && Method(`GET`)',
+    );
+    await expect(toYaml(objects)).toMatchFileSnapshot('./__snapshots__/third-party-apis-traefik-hub.k8s.yaml');
+  });
+
+  it('builds unchanged on open-source Traefik and on the reference proxy gateway', () => {
+    for (const make of [(c: Chart) => new TraefikGateway(c, 'gateway'), (c: Chart) => new ReferenceProxyGateway(c, 'gateway')]) {
+      const objects = onGateway(make);
+      expect(objects.filter((o) => o.kind === 'ExternalSecret').map((o) => o.metadata.name).sort()).toEqual([
+        'datadog-credentials',
+        'jira-credentials',
+        'okta-credentials',
+        'salesforce-credentials',
+      ]);
+    }
+  });
+});

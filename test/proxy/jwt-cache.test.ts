@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EchoUpstream } from './support/echo-upstream';
+import { ISSUER, TestIssuer } from './support/issuer';
+import { TestTokenEndpoint } from './support/token-endpoint';
+import { bearer, call, JWKS_URL, route, startTestProxy, type TestProxy } from './support/test-proxy';
+
+let issuer: TestIssuer;
+let token: TestTokenEndpoint;
+let echo: EchoUpstream;
+let gw: TestProxy;
+
+beforeAll(async () => {
+  [issuer, token, echo] = await Promise.all([TestIssuer.start(), TestTokenEndpoint.start(), EchoUpstream.start()]);
+  gw = await startTestProxy(
+    { issuer, token, echo },
+    [route({ name: 'strict', clientAuth: { kind: 'jwt', jwksUrl: JWKS_URL, issuer: ISSUER, audience: ['api.example.test'], clockToleranceSeconds: 0 } })],
+    { config: { jwks: { refetchCooldownSeconds: 0, maxAgeSeconds: 600 } } },
+  );
+});
+
+afterAll(async () => {
+  await gw?.stop();
+  await Promise.all([issuer?.close(), token?.close(), echo?.close()]);
+});
+
+const cacheCount = async (result: 'hit' | 'miss') => {
+  const text = (await call(gw.proxy.adminUrl, '/metrics')).text;
+  return Number(new RegExp(`gatewright_proxy_jwt_cache_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+};
+
+describe('verified-token cache and JWKS', () => {
+  it('verifies a token once and serves repeats from the cache', async () => {
+    const t = await issuer.sign();
+    const misses = await cacheCount('miss');
+    for (let i = 0; i < 5; i++) expect((await call(gw.proxy.url, '/strict', { headers: bearer(t) })).status).toBe(200);
+    expect((await cacheCount('miss')) - misses).toBe(1);
+    expect(await cacheCount('hit')).toBeGreaterThanOrEqual(4);
+  });
+
+  it('rejects a cached token once it expires', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const t = await issuer.sign({ exp });
+    expect((await call(gw.proxy.url, '/strict', { headers: bearer(t) })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
+    expect((await call(gw.proxy.url, '/strict', { headers: bearer(t) })).status).toBe(401);
+  });
+
+  it('accepts a rotated-in key after refetching the JWKS, and drops tokens of a removed key', async () => {
+    const old = await issuer.sign();
+    expect((await call(gw.proxy.url, '/strict', { headers: bearer(old) })).status).toBe(200);
+    const next = await issuer.addKey('key-2');
+    issuer.published = [next];
+    const fresh = await issuer.sign({}, { key: next });
+    expect((await call(gw.proxy.url, '/strict', { headers: bearer(fresh) })).status).toBe(200);
+    // The key set changed: cached verifications of the removed key are gone.
+    expect((await call(gw.proxy.url, '/strict', { headers: bearer(old) })).status).toBe(401);
+    issuer.published = [issuer.keys[0], next];
+  });
+});

@@ -1,0 +1,201 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode, GatewrightError } from '../../src/model';
+import { loadProxyConfig } from '../../src/proxy/config/load-proxy-config';
+import { EchoUpstream, type Echo } from './support/echo-upstream';
+import { TestIssuer } from './support/issuer';
+import { TestTokenEndpoint } from './support/token-endpoint';
+import { bearer, call, route, startTestProxy, TOKEN_URL, type TestProxy } from './support/test-proxy';
+
+const SECRETS = {
+  oauth: { id: 'ops-client-id-77', secret: 'ops-client-secret-Qw93' },
+  backend: { key: 'ops-backend-key-5521' },
+  weather: { key: 'ops-weather-key-8812' },
+  callers: { alice: 'ops-alice-key-4410' },
+  legacy: { user: 'ops-legacy-user', password: 'ops-legacy-password-0917' },
+};
+const ref = (secretName: string, key: string) => ({ kind: 'secret' as const, ref: { secretName, key } });
+
+let issuer: TestIssuer;
+let token: TestTokenEndpoint;
+let echo: EchoUpstream;
+let gw: TestProxy;
+
+beforeAll(async () => {
+  [issuer, token, echo] = await Promise.all([TestIssuer.start(), TestTokenEndpoint.start(), EchoUpstream.start()]);
+  gw = await startTestProxy(
+    { issuer, token, echo },
+    [
+      route({
+        name: 'oauth',
+        upstreamAuth: [{ kind: 'oauth2ClientCredentials', name: 'ops-token', tokenUrl: TOKEN_URL, clientId: ref('oauth', 'id'), clientSecret: ref('oauth', 'secret') }],
+      }),
+      route({ name: 'header', upstreamAuth: [{ kind: 'header', name: 'X-Backend-Key', value: ref('backend', 'key') }] }),
+      route({ name: 'query', clientAuth: { kind: 'none' }, upstreamAuth: [{ kind: 'queryParam', name: 'key', value: ref('weather', 'key') }] }),
+      route({
+        name: 'basic',
+        clientAuth: { kind: 'apiKey', keys: [{ secretName: 'callers', key: 'alice' }] },
+        upstreamAuth: [{ kind: 'basicAuth', username: ref('legacy', 'user'), password: ref('legacy', 'password') }],
+      }),
+      route({ name: 'missing', clientAuth: { kind: 'none' }, upstreamAuth: [{ kind: 'header', name: 'X-Key', value: ref('absent', 'key') }] }),
+    ],
+    { secrets: SECRETS },
+  );
+});
+
+afterAll(async () => {
+  await gw?.stop();
+  await Promise.all([issuer?.close(), token?.close(), echo?.close()]);
+});
+
+describe('operations', () => {
+  it('never writes a token, key or Secret to the log', async () => {
+    const jwts = [await issuer.sign(), await issuer.sign({ aud: 'wrong' }), await issuer.sign({ exp: Math.floor(Date.now() / 1000) - 3600 })];
+    for (const t of jwts) {
+      await call(gw.proxy.url, '/oauth/a?access_token=leak', { headers: bearer(t) });
+      await call(gw.proxy.url, '/header', { headers: bearer(t) });
+      await call(gw.proxy.url, '/_gatewright/forward-auth/oauth', { host: 'gatewright-proxy.gateway.svc', headers: { ...bearer(t), 'x-forwarded-method': 'GET', 'x-forwarded-uri': '/oauth' } });
+    }
+    await call(gw.proxy.url, '/query?key=caller-supplied-query-secret');
+    await call(gw.proxy.url, '/basic', { headers: { 'x-api-key': SECRETS.callers.alice } });
+    await call(gw.proxy.url, '/basic', { headers: { 'x-api-key': 'guessed-key-value-9' } });
+    const logs = gw.logs.join('');
+    expect(logs.length).toBeGreaterThan(0);
+    const used = [
+      ...jwts,
+      ...jwts.map((t) => t.split('.')[2]),
+      ...Object.values(SECRETS).flatMap((s) => Object.values(s)),
+      'upstream-token-1',
+      'caller-supplied-query-secret',
+      'guessed-key-value-9',
+      Buffer.from(`${SECRETS.legacy.user}:${SECRETS.legacy.password}`).toString('base64'),
+      'leak',
+    ];
+    for (const value of used) expect(logs, `log contains a credential`).not.toContain(value);
+  });
+
+  it('writes one structured access record per request', async () => {
+    const before = gw.logs.length;
+    await call(gw.proxy.url, '/header/x?y=1', { headers: bearer(await issuer.sign({ sub: 'auditor-7' })) });
+    const line = gw.logs.slice(before).map((l) => JSON.parse(l)).find((r) => r.msg === 'request');
+    expect(line).toMatchObject({ mode: 'inline', method: 'GET', path: '/header/x', route: 'header', subject: 'auditor-7', outcome: 'allowed', status: 200, upstream: 'https://backend.example.test' });
+    expect(typeof line.durationMs).toBe('number');
+  });
+
+  it('answers 500 and names the missing Secret key in the log (never a value) when a Secret is missing', async () => {
+    const before = gw.logs.length;
+    const res = await call(gw.proxy.url, '/missing');
+    expect(res.status).toBe(500);
+    expect(res.text).toBe('{"error":"gateway_misconfigured"}');
+    expect(gw.logs.slice(before).join('')).toContain('absent/key');
+  });
+
+  it('serves /healthz, /readyz (naming missing Secrets) and Prometheus /metrics on the admin port', async () => {
+    expect((await call(gw.proxy.adminUrl, '/healthz')).status).toBe(200);
+    const ready = await call(gw.proxy.adminUrl, '/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.json().reasons).toEqual(['missing Secret key absent/key']);
+    const metrics = await call(gw.proxy.adminUrl, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/gatewright_proxy_requests_total\{route="header",outcome="allowed",status="200",mode="inline"\} \d+/);
+    expect(metrics.text).toContain('gatewright_proxy_token_requests_total{credential="ops-token",result="success"} 1');
+    expect(metrics.text).toContain('gatewright_proxy_jwt_cache_total{result="hit"}');
+    expect((await call(gw.proxy.url, '/metrics', { host: 'api.example.test' })).status).toBe(404);
+  });
+
+  it('keeps accepting cached keys while the JWKS endpoint is down', async () => {
+    issuer.down = true;
+    try {
+      const fresh = await issuer.sign({ sub: 'during-outage' });
+      expect((await call(gw.proxy.url, '/header', { headers: bearer(fresh) })).status).toBe(200);
+    } finally {
+      issuer.down = false;
+    }
+  });
+
+  it('drains in-flight requests on shutdown and refuses new connections', async () => {
+    const local = await startTestProxy({ issuer, token, echo }, [route({ name: 'slow', pathPrefix: '/slow', clientAuth: { kind: 'none' } })]);
+    const inflight = call(local.proxy.url, '/slow?ms=400');
+    await new Promise((r) => setTimeout(r, 100));
+    const stopping = local.stop();
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(call(local.proxy.url, '/slow?ms=1')).rejects.toThrow();
+    const res = await inflight;
+    expect(res.status).toBe(200);
+    expect(res.json<Echo>().url).toBe('/slow?ms=400');
+    await stopping;
+  });
+});
+
+describe('config and process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a config that fails the model, naming the field', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ version: 1, routes: [route({ name: 'x', clientAuth: { kind: 'jwt', jwksUrl: 'http://idp.example.test/jwks', issuer: 'i', audience: ['a'] } })] }));
+    try {
+      loadProxyConfig(file);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(GatewrightError);
+      expect((err as GatewrightError).code).toBe(ErrorCode.INVALID_PROPS);
+      expect((err as GatewrightError).field).toBe('routes.0.clientAuth.jwksUrl');
+    }
+  });
+
+  it('refuses routes the proxy cannot execute', () => {
+    const file = join(dir, 'oidc.json');
+    const r = route({ name: 'x', clientAuth: { kind: 'oidcSession', authAddress: 'http://oauth2-proxy.auth.svc/oauth2/auth', provider: 'oauth2-proxy' } });
+    writeFileSync(file, JSON.stringify({ version: 1, routes: [r] }));
+    expect(() => loadProxyConfig(file)).toThrow(/routes\.0\.clientAuth\.kind/);
+  });
+
+  const runMain = (args: string[]) => {
+    const child = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), [join(process.cwd(), 'src/proxy/main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, exited, out: () => stdout, err: () => stderr };
+  };
+
+  it('main exits 2 with a one-line reason for an invalid config', async () => {
+    const file = join(dir, 'invalid.json');
+    writeFileSync(file, JSON.stringify({ version: 1, listen: { port: 'eighty' }, routes: [] }));
+    const run = runMain(['--config', file]);
+    expect(await run.exited).toBe(2);
+    expect(run.err()).toMatch(/^gatewright-proxy: refusing to start: \[.*invalid\.json\] listen\.port: /);
+  });
+
+  it('main serves until SIGTERM, then drains the in-flight request and exits 0', async () => {
+    const file = join(dir, 'ok.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        listen: { host: '127.0.0.1', port: 0, adminPort: 0 },
+        originOverrides: { 'https://backend.example.test': echo.url },
+        routes: [route({ name: 'slow', pathPrefix: '/slow', clientAuth: { kind: 'none' } })],
+      }),
+    );
+    const run = runMain(['--config', file]);
+    const deadline = Date.now() + 15_000;
+    let url: string | undefined;
+    while (!url && Date.now() < deadline) {
+      url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(run.out())?.[1];
+      if (!url) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(url).toBeDefined();
+    const inflight = call(url!, '/slow?ms=500');
+    await new Promise((r) => setTimeout(r, 150));
+    run.child.kill('SIGTERM');
+    expect((await inflight).status).toBe(200);
+    expect(await run.exited).toBe(0);
+    expect(run.out()).toContain('"msg":"stopped"');
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS, shopEnvironment, type EnvironmentSettings } from '../../examples/multi-environment';
+import { AwsSecretsManagerStore, ClientAuth, ExternalNameBackend, UpstreamCredential, VirtualEndpoint, type SecuredApiProps } from '../../src';
+import { ChangeKind, diffTopologies, renderTopologyDiff, type TopologyChange } from '../../src/report';
+import { api, gatewayChart, topologyOf } from './support';
+
+const aws = AwsSecretsManagerStore.fromClusterSecretStore('aws-secrets-manager');
+
+/** The topology of one route `orders` declared with `props`. */
+function one(props: Partial<SecuredApiProps> = {}, more: (c: ReturnType<typeof gatewayChart>) => void = () => undefined) {
+  return topologyOf((app) => {
+    const g = gatewayChart(app);
+    api(g.chart, g.gateway, 'orders', props);
+    more(g);
+  });
+}
+
+function changes(base: ReturnType<typeof one>, head: ReturnType<typeof one>): TopologyChange[] {
+  return [...diffTopologies(base, head).changes];
+}
+const kinds = (cs: TopologyChange[]) => cs.map((c) => `${c.kind}:${c.severity}`);
+
+describe('security diff', () => {
+  it('reports nothing for identical topologies', () => {
+    const d = diffTopologies(one(), one());
+    expect(d.changes).toEqual([]);
+    expect(renderTopologyDiff(d)).toContain('No change to the attack surface');
+  });
+
+  it('reports new and removed routes, a new public one as high', () => {
+    const head = one({}, ({ chart, gateway }) => {
+      api(chart, gateway, 'status', { clientAuth: ClientAuth.none(), scopes: [] });
+      api(chart, gateway, 'invoices');
+    });
+    expect(kinds(changes(one(), head))).toEqual(['route-added:high', 'route-added:medium']);
+    expect(kinds(changes(head, one()))).toEqual(['route-removed:info', 'route-removed:info']);
+  });
+
+  it('reports a route that became public as high', () => {
+    expect(kinds(changes(one(), one({ clientAuth: ClientAuth.none() })))).toContain('became-public:high');
+    expect(kinds(changes(one({ clientAuth: ClientAuth.none() }), one()))).toContain('no-longer-public:info');
+  });
+
+  it('reports scopes removed, widened and added', () => {
+    expect(kinds(changes(one({ scopes: ['orders:read'] }), one({ scopes: [] })))).toEqual(['scopes-removed:high']);
+    expect(kinds(changes(one({ scopes: ['orders:read', 'tenant:acme'] }), one({ scopes: ['orders:read'] })))).toEqual(['scopes-removed:medium']);
+    expect(kinds(changes(one({ scopes: ['orders:read'] }), one({ scopes: ['orders'] })))).toEqual(['scopes-widened:medium']);
+    expect(kinds(changes(one({ scopes: ['orders:read'] }), one({ scopes: ['orders:read', 'x'] })))).toEqual(['scopes-added:info']);
+  });
+
+  it('reports methods added (writes as medium) and removed', () => {
+    expect(kinds(changes(one({ methods: ['GET'] }), one({ methods: ['GET', 'DELETE'] })))).toEqual(['methods-added:medium']);
+    expect(kinds(changes(one({ methods: ['GET'] }), one({ methods: ['GET', 'HEAD'] })))).toEqual(['methods-added:low']);
+    const toAll = changes(one({ methods: ['GET'] }), one({ methods: [] }));
+    expect(toAll[0]).toMatchObject({ kind: ChangeKind.METHODS_ADDED, before: 'GET', after: '*' });
+    expect(kinds(changes(one({ methods: ['GET', 'POST'] }), one({ methods: ['GET'] })))).toEqual(['methods-removed:info']);
+  });
+
+  it('reports client-auth changes: issuer (low) and a new audience (medium)', () => {
+    const other = (audience: string[]) => ClientAuth.jwt({ jwksUrl: 'https://login.example.com/.well-known/jwks.json', issuer: 'https://login.example.com/', audience });
+    expect(kinds(changes(one({ clientAuth: other(['shop-api']) }), one({ clientAuth: other(['shop-api', 'any']) })))).toEqual(['client-auth-changed:medium']);
+    expect(kinds(changes(one(), one({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://b.example.com/jwks', issuer: 'https://b.example.com/', audience: 'shop-api' }) })))).toEqual(['client-auth-changed:low']);
+  });
+
+  it('reports upstream credential and secret source changes separately', () => {
+    const ref = (remoteKey: string) => aws.secretRef({ remoteKey, property: 'k', secretName: 'orders-up', key: 'k' });
+    expect(kinds(changes(one({ upstreamAuth: UpstreamCredential.header('X-Key', ref('prod/a')) }), one({ upstreamAuth: UpstreamCredential.header('X-Key', ref('prod/b')) })))).toEqual([
+      'secret-source-changed:medium',
+    ]);
+    expect(kinds(changes(one({ upstreamAuth: UpstreamCredential.header('X-Key', ref('prod/a')) }), one({ upstreamAuth: UpstreamCredential.queryParam('key', ref('prod/a')) })))).toEqual([
+      'upstream-credential-changed:medium',
+      'secret-source-changed:medium',
+    ]);
+  });
+
+  it('reports backend and rewrite changes', () => {
+    const head = one({ backend: ExternalNameBackend.fromService('orders-v2', 'orders-v2.example.net') });
+    expect(changes(one(), head)).toMatchObject([{ kind: ChangeKind.BACKEND_CHANGED, severity: 'medium', after: 'orders-v2 https://orders-v2.example.net:443' }]);
+    const rewritten = topologyOf((app) => {
+      const g = gatewayChart(app);
+      api(g.chart, g.gateway, 'orders', { path: undefined, endpoint: new VirtualEndpoint(g.chart, 'ep', { path: '/orders', target: '/api/v1/orders' }) });
+    });
+    expect(kinds(changes(one(), rewritten))).toEqual(['rewrite-changed:low']);
+  });
+
+  it('matches the diff snapshot of staging → production-like drift, in Markdown and JSON', async () => {
+    const drifted: EnvironmentSettings = { ...ENVIRONMENTS.staging, secretPrefix: 'staging/shop-v2', paymentsHost: 'api.payments.example.net' };
+    const base = topologyOf((app) => shopEnvironment(app, ENVIRONMENTS.staging));
+    const head = topologyOf((app) => shopEnvironment(app, drifted));
+    const d = diffTopologies(base, head);
+    expect(kinds([...d.changes])).toEqual(['secret-source-changed:medium', 'backend-changed:medium']);
+    await expect(renderTopologyDiff(d, 'markdown')).toMatchFileSnapshot('__snapshots__/multi-environment.diff.md');
+    await expect(renderTopologyDiff(d, 'json')).toMatchFileSnapshot('__snapshots__/multi-environment.diff.json');
+  });
+});
