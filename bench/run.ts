@@ -2,9 +2,11 @@
  * `npm run bench`: one side-by-side run on loopback with autocannon —
  * upstream direct, a bare Node pass-through, nginx `proxy_pass` (when installed) and the
  * reference proxy verifying a JWT and injecting an OAuth token, on warm caches — then checks
- * the targets from issue 4. Two phases: throughput at saturation (50 connections), and
- * latency at a fixed moderate rate (50 connections, same offered load for every target), where
- * "added latency" is meaningful. Takes about a minute and a half.
+ * the targets from issue 4. Two phases: throughput at saturation (autocannon, 50 connections),
+ * and latency at a fixed moderate rate (same offered load for every target, up to 50
+ * connections, microsecond timer), where "added latency" is meaningful. Also reports each
+ * server's CPU time per request, which is steadier than req/s on a shared machine. About a
+ * minute and a half.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -21,6 +21,12 @@ export const proxyConfigSchema = z.object({
     .default({ host: '0.0.0.0', port: 8080, adminPort: 9090 }),
   /** Path of the Traefik forwardAuth endpoint on the main port. */
   forwardAuthPath: z.string().startsWith('/').default('/_gatewright/forward-auth'),
+  /**
+   * Serve the forwardAuth endpoint. Its 200 answers carry upstream credentials, so the
+   * `ReferenceProxy` construct renders `false` unless a `TraefikGateway` routes through the
+   * proxy. Absent means `true`, for hand-written configs.
+   */
+  forwardAuthEnabled: z.boolean().optional(),
   limits: z
     .object({
       maxHeaderBytes: z.number().int().min(1024).default(16384),

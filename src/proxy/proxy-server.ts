@@ -144,7 +144,7 @@ export async function startProxy(config: ProxyConfigModel, options: StartProxyOp
   const ctx: HandlerContext = {
     routes: new RouteTable(compiled.map((r) => ({ host: r.model.host, pathPrefix: r.model.pathPrefix, value: r }))),
     routesByName: new Map(compiled.map((r) => [r.name, r])),
-    forwardAuthPrefix: `${config.forwardAuthPath.replace(/\/$/, '')}/`,
+    forwardAuthPrefix: config.forwardAuthEnabled !== false ? `${config.forwardAuthPath.replace(/\/$/, '')}/` : undefined,
     dispatcher,
     logger,
     metrics,
@@ -152,6 +152,9 @@ export async function startProxy(config: ProxyConfigModel, options: StartProxyOp
   };
 
   const server = createServer({ maxHeaderSize: config.limits.maxHeaderBytes, requireHostHeader: true }, (req, res) => handleRequest(ctx, req, res));
+  // `Expect: 100-continue`: answer only after the caller is authenticated and authorized, so an
+  // unauthenticated client is refused before it sends its body (RFC 9110 §10.1.1).
+  server.on('checkContinue', (req, res) => handleRequest(ctx, req, res));
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();

@@ -60,6 +60,8 @@ describe('ReferenceProxyGateway (the proxy is the gateway)', () => {
     expect(gateway.engine).toBe(GatewayEngine.REFERENCE_PROXY);
     const config = proxyConfigSchema.parse(JSON.parse(findObject(synthObjects(chart), 'ConfigMap', 'gateway-proxy-config').data!['config.json']));
     expect(config.routes).toEqual(gateway.routes);
+    // Inline only: the credential-bearing forwardAuth endpoint stays off.
+    expect(config.forwardAuthEnabled).toBe(false);
     expect(config.routes[0].upstreamAuth).toEqual([
       {
         kind: 'queryParam',
@@ -188,6 +190,8 @@ describe('ReferenceProxyGateway (the proxy is the gateway)', () => {
     const objects = synthObjects(chart);
     const config = proxyConfigSchema.parse(JSON.parse(findObject(objects, 'ConfigMap', 'proxy-config').data!['config.json']));
     expect(config.routes.map((r) => r.name)).toEqual(['orders', 'maps']);
+    // Shared with a TraefikGateway: forwardAuth must be served.
+    expect(config.forwardAuthEnabled).toBe(true);
     expect(objects.filter((o) => o.kind === 'Deployment')).toHaveLength(1);
   });
 

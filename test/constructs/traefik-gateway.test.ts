@@ -83,6 +83,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     const cm = findObject(synthObjects(chart), 'ConfigMap', 'gateway-proxy-config');
     const config = proxyConfigSchema.parse(JSON.parse(cm.data!['config.json']));
     expect(config.routes).toEqual(gateway.routes);
+    expect(config.forwardAuthEnabled).toBe(true);
     expect(config.routes[0]).toMatchObject({
       name: 'weather',
       pathPrefix: '/weather',

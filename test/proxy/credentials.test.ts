@@ -209,6 +209,18 @@ describe('reference proxy, forwardAuth mode', () => {
     expect(res.headers.authorization).toBeUndefined();
   });
 
+  it('is not served at all when forwardAuthEnabled is false', async () => {
+    const inlineOnly = await startTestProxy({ issuer, token, echo }, [route({ name: 'oauth', pathPrefix: '/' })], { config: { forwardAuthEnabled: false } });
+    try {
+      const jwt = await issuer.sign();
+      const res = await call(inlineOnly.proxy.url, '/_gatewright/forward-auth/oauth', { host: 'gatewright-proxy.gateway.svc', headers: { ...bearer(jwt), 'x-forwarded-method': 'GET', 'x-forwarded-uri': '/oauth' } });
+      expect(res.status).toBe(404);
+      expect(res.headers.authorization).toBeUndefined();
+    } finally {
+      await inlineOnly.stop();
+    }
+  });
+
   it('rejects a traversal in X-Forwarded-Uri and unknown route names', async () => {
     const jwt = await issuer.sign();
     expect((await fa('oauth', { ...bearer(jwt), 'x-forwarded-uri': '/oauth/../admin' })).status).toBe(400);

@@ -56,4 +56,32 @@ describe('verified-token cache and JWKS', () => {
     expect((await call(gw.proxy.url, '/strict', { headers: bearer(old) })).status).toBe(401);
     issuer.published = [issuer.keys[0], next];
   });
+
+  it('keeps verifying with stale cached keys while the JWKS endpoint is down', async () => {
+    const local = await startTestProxy({ issuer, token, echo }, [route({ name: 'stale' })], { config: { jwks: { refetchCooldownSeconds: 0, maxAgeSeconds: 1 } } });
+    try {
+      expect((await call(local.proxy.url, '/stale', { headers: bearer(await issuer.sign()) })).status).toBe(200);
+      issuer.down = true;
+      await new Promise((r) => setTimeout(r, 1100));
+      // Keys are stale now and every refresh fails; the cached key still verifies new tokens.
+      expect((await call(local.proxy.url, '/stale', { headers: bearer(await issuer.sign({ sub: 'another' })) })).status).toBe(200);
+      expect((await call(local.proxy.url, '/stale', { headers: bearer(await issuer.sign({ sub: 'third' })) })).status).toBe(200);
+    } finally {
+      issuer.down = false;
+      await local.stop();
+    }
+  });
+
+  it('answers 503 (not 401) when the JWKS was never reachable', async () => {
+    issuer.down = true;
+    const local = await startTestProxy({ issuer, token, echo }, [route({ name: 'cold' })]);
+    try {
+      const res = await call(local.proxy.url, '/cold', { headers: bearer(await issuer.sign()) });
+      expect(res.status).toBe(503);
+      expect(res.text).toBe('{"error":"temporarily_unavailable"}');
+    } finally {
+      issuer.down = false;
+      await local.stop();
+    }
+  });
 });

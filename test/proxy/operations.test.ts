@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GatewrightError } from '../../src/model';
 import { loadProxyConfig } from '../../src/proxy/config/load-proxy-config';
@@ -113,6 +114,45 @@ describe('operations', () => {
       expect((await call(gw.proxy.url, '/header', { headers: bearer(fresh) })).status).toBe(200);
     } finally {
       issuer.down = false;
+    }
+  });
+
+  it('streams the upstream response instead of buffering it', async () => {
+    const local = await startTestProxy({ issuer, token, echo }, [route({ name: 'stream', pathPrefix: '/stream', clientAuth: { kind: 'none' } })]);
+    try {
+      const started = Date.now();
+      const res = await request(`${local.proxy.url}/stream`, { headers: { host: 'api.example.test' } });
+      const chunks: { text: string; at: number }[] = [];
+      for await (const c of res.body) chunks.push({ text: c.toString(), at: Date.now() - started });
+      expect(chunks.map((c) => c.text).join('')).toBe('first;second');
+      expect(chunks[0].text).toBe('first;');
+      // The upstream sends the second chunk 300 ms after the first; a buffering proxy would
+      // deliver both together.
+      expect(chunks[chunks.length - 1].at - chunks[0].at).toBeGreaterThan(150);
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('answers 504 when the upstream exceeds the route timeout and 502 when it is unreachable', async () => {
+    const local = await startTestProxy(
+      { issuer, token, echo },
+      [
+        route({ name: 'slow', pathPrefix: '/slow', clientAuth: { kind: 'none' }, timeoutSeconds: 1 }),
+        route({ name: 'gone', clientAuth: { kind: 'none' }, backend: { kind: 'externalName', serviceName: 'gone', externalName: 'gone.example.test', port: 443, scheme: 'https' } }),
+      ],
+      { config: { originOverrides: { 'https://gone.example.test': 'http://127.0.0.1:9' } } },
+    );
+    try {
+      const slow = await call(local.proxy.url, '/slow?ms=1500');
+      expect(slow.status).toBe(504);
+      expect(slow.text).toBe('{"error":"upstream_timeout"}');
+      const gone = await call(local.proxy.url, '/gone');
+      expect(gone.status).toBe(502);
+      expect(gone.text).toBe('{"error":"bad_gateway"}');
+      expect(gone.text).not.toContain('127.0.0.1');
+    } finally {
+      await local.stop();
     }
   });
 

@@ -71,6 +71,18 @@ const corpus: Hostile[] = [
   { name: 'unknown kid', request: async () => bearerGet(await issuer.sign({}, { key: await issuer.addKey('rogue-1') })), status: 401 },
   { name: 'known kid, signed by another key', request: async () => bearerGet(await issuer.sign({}, { key: { ...(await issuer.addKey('rogue-2')), kid: 'key-1' } })), status: 401 },
   { name: 'no kid, signed by another key', request: async () => bearerGet(await issuer.sign({}, { key: await issuer.addKey('rogue-3'), kid: null })), status: 401 },
+  {
+    name: 'attacker key embedded in the header (jwk) and advertised by jku',
+    request: async () => {
+      const rogue = await issuer.addKey('rogue-embedded');
+      const t = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'x', exp: now() + 300, scope: 'orders:read' })
+        .setProtectedHeader({ alg: 'RS256', jwk: rogue.publicJwk, jku: 'https://evil.example.test/jwks' })
+        .sign(rogue.privateKey);
+      return bearerGet(t);
+    },
+    status: 401,
+  },
+  { name: 'kid with path traversal and injection characters', request: async () => bearerGet(await issuer.sign({}, { kid: "../../../../dev/null' OR '1'='1" })), status: 401 },
   { name: 'expired beyond the clock tolerance', request: async () => bearerGet(await issuer.sign({ iat: now() - 600, exp: now() - 120 })), status: 401 },
   { name: 'nbf in the future', request: async () => bearerGet(await issuer.sign({ nbf: now() + 600 })), status: 401 },
   { name: 'iat in the future', request: async () => bearerGet(await issuer.sign({ iat: now() + 600 })), status: 401 },
@@ -152,6 +164,42 @@ describe('security corpus: hostile requests get exactly the expected status', ()
       }
     });
   }
+
+  it('refuses an unauthenticated Expect: 100-continue upload before its body is sent', async () => {
+    const before = echo.requests.length;
+    const { response } = await rawRequest(gw.proxy.url, 'POST /secure/orders HTTP/1.1\r\nHost: api.example.test\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n');
+    expect(response.startsWith('HTTP/1.1 401 ')).toBe(true);
+    expect(response).not.toContain('100 Continue');
+    expect(echo.requests.length).toBe(before);
+  });
+
+  it('sends 100 Continue once the caller is authorized, then streams the body upstream', async () => {
+    const t = await issuer.sign();
+    const { connect } = await import('node:net');
+    const { port } = new URL(gw.proxy.url);
+    const response = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let data = '';
+      let sent = false;
+      const timer = setTimeout(() => socket.destroy(), 3000);
+      socket.on('data', (c) => {
+        data += c.toString();
+        if (!sent && data.includes('100 Continue\r\n\r\n')) {
+          sent = true;
+          socket.write('hello');
+        }
+        if (/\r\n0\r\n\r\n$/.test(data) || /"body":"hello"/.test(data)) {
+          clearTimeout(timer);
+          socket.destroy();
+        }
+      });
+      socket.on('close', () => resolve(data));
+      socket.write(`POST /secure/orders HTTP/1.1\r\nHost: api.example.test\r\nAuthorization: Bearer ${t}\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
+    });
+    expect(response.startsWith('HTTP/1.1 100 Continue')).toBe(true);
+    expect(response).toContain('HTTP/1.1 200 OK');
+    expect(echo.last().body).toBe('hello');
+  });
 
   it('401s carry an RFC 6750 challenge and a body that reveals nothing', async () => {
     const { response } = await rawRequest(gw.proxy.url, bearerGet(await issuer.sign({ aud: 'other-api' })));

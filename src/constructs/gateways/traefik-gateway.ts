@@ -54,7 +54,7 @@ export class TraefikGateway extends Construct implements IGateway {
     const endpoint = { host: this.proxy.serviceHost, port: this.proxy.port, path: this.proxy.forwardAuthPath };
     const rendered = renderTraefikRoute(this.model, route, endpoint, crossNamespaceOf(this.model, route));
     this.registry.add(route);
-    if (rendered.usesForwardAuth) this.proxy.addRoute(route, api.node.path);
+    if (rendered.usesForwardAuth) this.proxy.addRoute(route, api.node.path, 'forwardAuth');
     emitTraefikRoute(this, this.registry, this.model, api, rendered);
   }
 }

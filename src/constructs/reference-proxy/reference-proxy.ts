@@ -227,6 +227,7 @@ export class ReferenceProxy extends Construct {
   private readonly props: z.infer<typeof propsSchema>;
   private readonly routeList: ApiRouteModel[] = [];
   private readonly routeOwners = new Map<string, string>();
+  private forwardAuthUsed = false;
   private renderedConfig?: { readonly routeCount: number; readonly model: ProxyConfigModel; readonly json: string };
 
   constructor(scope: Construct, id: string, props: ReferenceProxyProps = {}) {
@@ -327,8 +328,11 @@ export class ReferenceProxy extends Construct {
    * the secret sync materialize the sourced ones. Route names key the forwardAuth
    * endpoint (`<forwardAuthPath>/<name>`), so they must be unique per proxy.
    * @param usedBy construct path named in errors and secret conflicts
+   * @param mode how the route reaches the proxy: `inline` (the proxy forwards the request) or
+   *   `forwardAuth` (Traefik asks the proxy, then forwards itself). The forwardAuth endpoint,
+   *   whose answers carry upstream credentials, is only served when a route needs it.
    */
-  addRoute(route: ApiRouteModel, usedBy: string = route.path): void {
+  addRoute(route: ApiRouteModel, usedBy: string = route.path, mode: 'inline' | 'forwardAuth' = 'inline'): void {
     if (route.clientAuth.kind === 'oidcSession') {
       // The proxy refuses to start with such a route; fail at synth instead, with the way out.
       throw new GatewrightError({
@@ -351,6 +355,7 @@ export class ReferenceProxy extends Construct {
     }
     this.routeOwners.set(route.name, usedBy);
     this.routeList.push(route);
+    if (mode === 'forwardAuth') this.forwardAuthUsed = true;
     const keys = uniqueSecretRefs([route]).map((ref) => ({ kind: 'declared' as const, ref }));
     SecretSync.of(this, this.namespace).add(keys, usedBy);
   }
@@ -362,6 +367,9 @@ export class ReferenceProxy extends Construct {
       secretsDir: p.secretsDir,
       listen: { host: '0.0.0.0', port: p.port, adminPort: p.adminPort },
       forwardAuthPath: p.forwardAuthPath,
+      // Off unless a TraefikGateway routes through this proxy: an inline-only proxy must never
+      // answer credential-bearing forwardAuth requests.
+      forwardAuthEnabled: this.forwardAuthUsed,
       ...(p.maxHeaderBytes !== undefined || p.maxTokenBytes !== undefined
         ? { limits: { maxHeaderBytes: p.maxHeaderBytes ?? 16384, maxTokenBytes: p.maxTokenBytes ?? 8192 } }
         : {}),

@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
 import type { AuthorizationModel } from '../../model';
 import { bearerChallenge, type AuthFailure } from './auth-result';
-import { claimEquals } from './jwt-authenticator';
+import { claimEquals } from './claim-equals';
 
 /** Scopes granted by a token: the space-separated `scope` string or the `scp` array/string. */
 export function grantedScopes(claims: JWTPayload): Set<string> {

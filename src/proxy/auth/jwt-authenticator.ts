@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { jwtVerify, type JWTPayload } from 'jose';
 import type { JwtClientAuthModel } from '../../model';
 import { bearerChallenge, type AuthResult, type Authenticator } from './auth-result';
+import { claimEquals } from './claim-equals';
 import { JwksUnavailableError, type JwksKeyStore } from './jwks-key-store';
 import { VerifiedTokenCache } from './verified-token-cache';
 
@@ -95,12 +96,4 @@ export class JwtAuthenticator implements Authenticator {
 
 function accepted(claims: JWTPayload): AuthResult {
   return { ok: true, subject: typeof claims.sub === 'string' ? claims.sub : 'unknown-subject', claims };
-}
-
-/** A claim equals the expected string, or (for an array claim) contains it. */
-export function claimEquals(actual: unknown, expected: string): boolean {
-  if (Array.isArray(actual)) return actual.some((v) => String(v) === expected);
-  if (typeof actual === 'string') return actual === expected;
-  if (typeof actual === 'number' || typeof actual === 'boolean') return String(actual) === expected;
-  return false;
 }

@@ -2,9 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessRecord } from '../ops/access-log';
 import { normalizeRequestTarget, type NormalizedTarget } from '../routing/normalize-path';
 import type { Injection } from '../upstream/credential-injector';
-import { authenticateRequest, claimHeaders } from './authenticate-request';
+import { authenticateRequest } from './authenticate-request';
+import { forwardedClaimHeaders } from './forwarded-claim-headers';
 import { sendError } from './error-response';
-import { credentialFailure } from './inline-handler';
+import { credentialFailure } from './credential-failure';
 import type { HandlerContext } from './request-context';
 
 /**
@@ -20,7 +21,7 @@ export async function handleForwardAuth(
   target: NormalizedTarget,
   record: AccessRecord,
 ): Promise<void> {
-  const name = target.ok ? target.path.slice(ctx.forwardAuthPrefix.length) : '';
+  const name = target.ok ? target.path.slice(ctx.forwardAuthPrefix!.length) : '';
   const route = ctx.routesByName.get(name);
   if (!route) {
     record.outcome = 'no_route';
@@ -60,7 +61,7 @@ export async function handleForwardAuth(
   res.writeHead(200, {
     'cache-control': 'no-store',
     'content-length': '0',
-    ...claimHeaders(route, auth.claims),
+    ...forwardedClaimHeaders(route, auth.claims),
     ...injection.headers,
   });
   res.end();

@@ -32,7 +32,7 @@ export function handleRequest(ctx: HandlerContext, req: IncomingMessage, res: Se
   const host = normalizeHost(req.headers.host);
   // Forward-auth answers carry upstream credentials: they are for Traefik's in-cluster
   // sub-requests (addressed to the proxy's Service), never for a request on a public API host.
-  if (url.startsWith(ctx.forwardAuthPrefix) && (host === undefined || !ctx.routes.servesHost(host))) {
+  if (ctx.forwardAuthPrefix !== undefined && url.startsWith(ctx.forwardAuthPrefix) && (host === undefined || !ctx.routes.servesHost(host))) {
     record.mode = 'forwardAuth';
     void handleForwardAuth(ctx, req, res, target, record).catch((err) => fail(ctx, res, record, err));
     return;

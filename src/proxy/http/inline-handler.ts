@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessRecord } from '../ops/access-log';
 import type { NormalizedTarget } from '../routing/normalize-path';
 import type { CompiledRoute } from '../routing/compiled-route';
-import { CredentialMisconfiguredError, type Injection } from '../upstream/credential-injector';
-import { TokenUnavailableError } from '../upstream/oauth-token-source';
+import type { Injection } from '../upstream/credential-injector';
 import { forwardableHeaders, injectQuery } from '../upstream/upstream-headers';
-import { authenticateRequest, claimHeaders } from './authenticate-request';
+import { authenticateRequest } from './authenticate-request';
+import { forwardedClaimHeaders } from './forwarded-claim-headers';
+import { credentialFailure } from './credential-failure';
 import { sendError } from './error-response';
 import { forwardUpstream } from './forward-upstream';
 import type { HandlerContext } from './request-context';
@@ -35,6 +36,8 @@ export async function handleInline(
     return sendError(res, auth.status, auth.error, auth.challenge ? { 'www-authenticate': auth.challenge } : undefined);
   }
 
+  if (req.headers.expect === '100-continue') res.writeContinue();
+
   let injection: Injection;
   try {
     const pending = route.injector.inject(req.headers);
@@ -49,8 +52,9 @@ export async function handleInline(
   const remote = req.socket.remoteAddress ?? '';
   headers['x-forwarded-for'] = xff ? `${xff}, ${remote}` : remote;
   headers['x-forwarded-host'] = req.headers.host as string;
-  headers['x-forwarded-proto'] = 'http';
-  if (route.forwardClaims.length > 0) Object.assign(headers, claimHeaders(route, auth.claims));
+  // Kept when a TLS-terminating hop in front (Traefik) said https; anything else is plain http.
+  headers['x-forwarded-proto'] = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  if (route.forwardClaims.length > 0) Object.assign(headers, forwardedClaimHeaders(route, auth.claims));
 
   let path = route.rewrite(target.encodedPath);
   const query = route.injector.queryNames.size > 0 ? injectQuery(target.query, route.injector.queryNames, injection.query) : target.query;
@@ -83,19 +87,4 @@ export async function handleInline(
     ctx.logger.warn({ route: route.name, upstream: route.upstream, errorCode: code || 'unknown' }, 'upstream request failed');
     sendError(res, timeout ? 504 : 502, timeout ? 'upstream_timeout' : 'bad_gateway');
   }
-}
-
-/** 503 when a token cannot be had, 500 when a Secret is missing; the log names the cause, never a value. */
-export function credentialFailure(ctx: HandlerContext, route: CompiledRoute, res: ServerResponse, record: AccessRecord, err: unknown): void {
-  if (err instanceof TokenUnavailableError) {
-    record.outcome = 'upstream_credentials_unavailable';
-    ctx.logger.error({ route: route.name, problem: err.message }, 'upstream token unavailable');
-    return sendError(res, 503, 'upstream_credentials_unavailable', { 'retry-after': '5' });
-  }
-  if (err instanceof CredentialMisconfiguredError) {
-    record.outcome = 'misconfigured';
-    ctx.logger.error({ route: route.name, problem: err.message }, 'upstream credential misconfigured');
-    return sendError(res, 500, 'gateway_misconfigured');
-  }
-  throw err;
 }

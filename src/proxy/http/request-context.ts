@@ -8,8 +8,8 @@ import type { ProxyMetrics } from '../ops/metrics';
 export interface HandlerContext {
   readonly routes: RouteTable<CompiledRoute>;
   readonly routesByName: ReadonlyMap<string, CompiledRoute>;
-  /** `forwardAuthPath` followed by `/`. */
-  readonly forwardAuthPrefix: string;
+  /** `forwardAuthPath` followed by `/`; `undefined` when forwardAuth is disabled. */
+  readonly forwardAuthPrefix: string | undefined;
   readonly dispatcher: Dispatcher;
   readonly logger: Logger;
   readonly metrics: ProxyMetrics;

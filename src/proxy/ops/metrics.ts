@@ -11,7 +11,8 @@ export class ProxyMetrics {
   readonly tokenRequests: Counter<'credential' | 'result'>;
   readonly jwtCache: Counter<'result'>;
   readonly inFlight: Gauge;
-  private readonly durationChildren = new Map<string, { observe(v: number): void }>();
+  // Label children cached per label set: prom-client hashes label objects on every call otherwise.
+  private readonly children = new Map<string, { readonly count: { inc(): void }; readonly duration: { observe(v: number): void } }>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'gatewright_proxy_' });
@@ -44,13 +45,13 @@ export class ProxyMetrics {
   }
 
   observe(route: string, mode: string, outcome: string, status: number, seconds: number): void {
-    this.requests.inc({ route, outcome, status: String(status), mode });
-    const key = `${route}\u0000${mode}`;
-    let child = this.durationChildren.get(key);
+    const key = `${route}\u0000${mode}\u0000${outcome}\u0000${status}`;
+    let child = this.children.get(key);
     if (!child) {
-      child = this.duration.labels({ route, mode });
-      this.durationChildren.set(key, child);
+      child = { count: this.requests.labels({ route, outcome, status: String(status), mode }), duration: this.duration.labels({ route, mode }) };
+      this.children.set(key, child);
     }
-    child.observe(seconds);
+    child.count.inc();
+    child.duration.observe(seconds);
   }
 }

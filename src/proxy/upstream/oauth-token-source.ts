@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { Dispatcher } from 'undici';
 import type { OAuthClientCredentialsModel } from '../../model';
-import { claimEquals } from '../auth/jwt-authenticator';
+import { claimEquals } from '../auth/claim-equals';
 
 /** The token could not be obtained: callers answer 503 and reveal nothing more. */
 export class TokenUnavailableError extends Error {

@@ -34,6 +34,13 @@ export class EchoUpstream {
           res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"token revoked"}');
           return;
         }
+        if ((req.url ?? '').startsWith('/stream')) {
+          // Two chunks 300 ms apart: a buffering proxy would deliver both at once.
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('first;');
+          setTimeout(() => res.end('second'), 300);
+          return;
+        }
         const ms = /^\/slow\b.*[?&]ms=(\d+)/.exec(req.url ?? '')?.[1];
         const reply = () => {
           if (res.destroyed) return;
