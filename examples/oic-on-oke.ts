@@ -4,9 +4,11 @@
  * `/echo` path to the integration's long REST path.
  */
 import { App, Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
 import {
   ClientAuth,
   ExternalNameBackend,
+  type IGateway,
   SecretRef,
   SecuredApi,
   TraefikHubGateway,
@@ -14,23 +16,41 @@ import {
   VirtualEndpoint,
 } from '../src';
 
-export function oicOnOke(app: App, id = 'oic-on-oke'): Chart {
-  const chart = new Chart(app, id, { namespace: 'integrations' });
+/** The OAuth client the gateway uses toward OIC; each value is a Secret reference. */
+export interface OicClientCredentials {
+  readonly clientId: SecretRef;
+  readonly clientSecret: SecretRef;
+  readonly scope: SecretRef;
+}
 
-  const gateway = new TraefikHubGateway(chart, 'gateway', { entryPoints: ['websecure'], tls: { certResolver: 'le' } });
-  const oic = new ExternalNameBackend(chart, 'oic', { externalName: 'myinst.integration.ocp.oraclecloud.com', port: 443 });
-  const oicToken = new UpstreamOAuth(chart, 'oic-token', {
-    tokenUrl: 'https://idcs-abc.identity.oraclecloud.com/oauth2/v1/token',
+/** The defaults: a Secret `oauth2-client-creds` managed outside gatewright. */
+export function oicClientFromSecret(): OicClientCredentials {
+  return {
     clientId: SecretRef.fromSecret('oauth2-client-creds', 'clientID'),
     clientSecret: SecretRef.fromSecret('oauth2-client-creds', 'clientSecret'),
-    scopes: [SecretRef.fromSecret('oauth2-client-creds', 'scope')],
+    scope: SecretRef.fromSecret('oauth2-client-creds', 'scope'),
+  };
+}
+
+/**
+ * The OIC echo API on any gateway that can express it (Traefik Hub, open-source Traefik with
+ * the reference proxy, the reference proxy itself). Exported so every engine's example and
+ * the OKE stack declare the very same API.
+ */
+export function declareOicEcho(scope: Construct, gateway: IGateway, client: OicClientCredentials = oicClientFromSecret()): SecuredApi {
+  const oic = new ExternalNameBackend(scope, 'oic', { externalName: 'myinst.integration.ocp.oraclecloud.com', port: 443 });
+  const oicToken = new UpstreamOAuth(scope, 'oic-token', {
+    tokenUrl: 'https://idcs-abc.identity.oraclecloud.com/oauth2/v1/token',
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    scopes: [client.scope],
   });
 
-  new SecuredApi(chart, 'echo', {
+  return new SecuredApi(scope, 'echo', {
     gateway,
     host: 'api.example.com',
     backend: oic,
-    endpoint: new VirtualEndpoint(chart, 'echo-endpoint', {
+    endpoint: new VirtualEndpoint(scope, 'echo-endpoint', {
       path: '/echo',
       target: '/ic/api/integration/v2/flows/rest/project/P/ECHO/1.0',
     }),
@@ -41,6 +61,12 @@ export function oicOnOke(app: App, id = 'oic-on-oke'): Chart {
     }),
     upstreamAuth: oicToken,
   });
+}
+
+export function oicOnOke(app: App, id = 'oic-on-oke'): Chart {
+  const chart = new Chart(app, id, { namespace: 'integrations' });
+  const gateway = new TraefikHubGateway(chart, 'gateway', { entryPoints: ['websecure'], tls: { certResolver: 'le' } });
+  declareOicEcho(chart, gateway);
   return chart;
 }
 

@@ -6,18 +6,8 @@
  * REST path.
  */
 import { App, Chart } from 'cdk8s';
-import {
-  ClientAuth,
-  EdgeSource,
-  ExternalNameBackend,
-  GatewayNetworkPolicies,
-  ReferenceProxy,
-  SecretRef,
-  SecuredApi,
-  TraefikGateway,
-  UpstreamOAuth,
-  VirtualEndpoint,
-} from '../src';
+import { EdgeSource, GatewayNetworkPolicies, ReferenceProxy, TraefikGateway } from '../src';
+import { declareOicEcho } from './oic-on-oke';
 
 export function oicOnOssTraefik(app: App, id = 'oic-on-oss-traefik'): Chart {
   const chart = new Chart(app, id, { namespace: 'integrations-oss' });
@@ -37,29 +27,7 @@ export function oicOnOssTraefik(app: App, id = 'oic-on-oss-traefik'): Chart {
     // OKE defaults: VCN, pod and service CIDRs.
     clusterCidrs: ['10.0.0.0/16', '10.244.0.0/16', '10.96.0.0/16'],
   });
-  const oic = new ExternalNameBackend(chart, 'oic', { externalName: 'myinst.integration.ocp.oraclecloud.com', port: 443 });
-  const oicToken = new UpstreamOAuth(chart, 'oic-token', {
-    tokenUrl: 'https://idcs-abc.identity.oraclecloud.com/oauth2/v1/token',
-    clientId: SecretRef.fromSecret('oauth2-client-creds', 'clientID'),
-    clientSecret: SecretRef.fromSecret('oauth2-client-creds', 'clientSecret'),
-    scopes: [SecretRef.fromSecret('oauth2-client-creds', 'scope')],
-  });
-
-  new SecuredApi(chart, 'echo', {
-    gateway,
-    host: 'api.example.com',
-    backend: oic,
-    endpoint: new VirtualEndpoint(chart, 'echo-endpoint', {
-      path: '/echo',
-      target: '/ic/api/integration/v2/flows/rest/project/P/ECHO/1.0',
-    }),
-    clientAuth: ClientAuth.jwt({
-      jwksUrl: 'https://idcs-abc.identity.oraclecloud.com:443/admin/v1/SigningCert/jwk',
-      issuer: 'https://identity.oraclecloud.com/',
-      audience: 'api.example.com',
-    }),
-    upstreamAuth: oicToken,
-  });
+  declareOicEcho(chart, gateway);
   return chart;
 }
 

@@ -1,9 +1,10 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { oicOnOke } from '../../examples/oic-on-oke';
-import { EdgeSource, ErrorCode, GatewayNetworkPolicies, GatewrightError, TraefikHubGateway, type GatewayNetworkPoliciesProps } from '../../src';
+import { EdgeSource, ErrorCode, GatewayNetworkPolicies, TraefikHubGateway, type GatewayNetworkPoliciesProps } from '../../src';
 import { NetworkPolicyEvaluator, type Endpoint, type PodEndpoint } from '../support/network-policy-evaluator';
 import { findObject, synthObjects, testChart, toYaml, type KubeObject } from '../support/synth';
+import { catchError } from '../support/errors';
 
 const PROXY = { 'app.kubernetes.io/name': 'gatewright-proxy' };
 const TRAEFIK = { 'app.kubernetes.io/name': 'traefik' };
@@ -22,16 +23,6 @@ function synth(props: Partial<GatewayNetworkPoliciesProps> = {}): KubeObject[] {
   const chart = testChart();
   new GatewayNetworkPolicies(chart, 'edge', { ...baseProps, ...props });
   return synthObjects(chart);
-}
-
-function catchError(fn: () => unknown): GatewrightError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GatewrightError) return e;
-    throw e;
-  }
-  throw new Error('expected a GatewrightError');
 }
 
 describe('GatewayNetworkPolicies', () => {

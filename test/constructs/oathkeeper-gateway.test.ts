@@ -6,7 +6,6 @@ import {
   ErrorCode,
   ExternalNameBackend,
   GatewayEngine,
-  GatewrightError,
   MatchingStrategy,
   OathkeeperGateway,
   OathkeeperRuleDelivery,
@@ -21,6 +20,7 @@ import {
 } from '../../src';
 import { HAS_OATHKEEPER_SCHEMAS, oathkeeperSchemas } from '../support/oathkeeper-schemas';
 import { findObject, synthObjects, testChart, toYaml } from '../support/synth';
+import { catchError } from '../support/errors';
 
 const JWT = () => ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'partners' });
 
@@ -33,16 +33,6 @@ function setup(props: OathkeeperGatewayProps = {}, namespace = 'edge') {
   const api = (id: string, extra: Partial<SecuredApiProps> = {}) =>
     new SecuredApi(chart, id, { gateway, host: 'api.example.com', backend, clientAuth: JWT(), path: `/${id}`, ...extra });
   return { chart, gateway, api, key, store };
-}
-
-function catchError(fn: () => unknown): GatewrightError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof GatewrightError) return err;
-    throw err;
-  }
-  throw new Error('expected a GatewrightError');
 }
 
 describe('OathkeeperGateway', () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   CookieSameSite,
   ErrorCode,
-  GatewrightError,
   OathkeeperGateway,
   OAuth2ProxyAuth,
   OAUTH2_PROXY_IMAGE,
@@ -15,6 +14,7 @@ import {
   type OAuth2ProxyAuthProps,
 } from '../../src';
 import { findObject, synthObjects, testChart, toYaml, type KubeObject } from '../support/synth';
+import { catchError } from '../support/errors';
 
 const secrets = {
   clientId: SecretRef.fromSecret('oauth2-proxy', 'client-id'),
@@ -36,16 +36,6 @@ function setup(props: Partial<OAuth2ProxyAuthProps> = {}, namespace = 'apps') {
 
 const app = (scope: ReturnType<typeof setup>, gateway: IGateway, id: string, host: string) =>
   new SecuredApi(scope.chart, id, { gateway, host, backend: ServiceBackend.fromServiceName(id, { port: 8080 }), clientAuth: scope.auth.clientAuth() });
-
-function catchError(fn: () => unknown): GatewrightError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof GatewrightError) return err;
-    throw err;
-  }
-  throw new Error('expected a GatewrightError');
-}
 
 const container = (objects: KubeObject[]) => findObject(objects, 'Deployment', 'oauth2-proxy').spec.template.spec.containers[0];
 

@@ -6,7 +6,6 @@ import {
   ErrorCode,
   ExternalNameBackend,
   GatewayEngine,
-  GatewrightError,
   ProxyExposure,
   proxyConfigSchema,
   ReferenceProxy,
@@ -18,6 +17,7 @@ import {
   type ReferenceProxyGatewayProps,
 } from '../../src';
 import { findObject, synthObjects, testChart, toYaml } from '../support/synth';
+import { catchError } from '../support/errors';
 
 const JWT = () => ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'partners' });
 
@@ -41,16 +41,6 @@ function setup(props: ReferenceProxyGatewayProps = {}) {
       ],
     });
   return { chart, gateway, maps };
-}
-
-function catchError(fn: () => unknown): GatewrightError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof GatewrightError) return err;
-    throw err;
-  }
-  throw new Error('expected a GatewrightError');
 }
 
 describe('ReferenceProxyGateway (the proxy is the gateway)', () => {

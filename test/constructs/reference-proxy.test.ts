@@ -6,7 +6,6 @@ import {
   DEFAULT_REFERENCE_PROXY_IMAGE,
   ErrorCode,
   ExternalNameBackend,
-  GatewrightError,
   proxyConfigSchema,
   ReferenceProxy,
   ReferenceProxyGateway,
@@ -16,6 +15,7 @@ import {
   UpstreamOAuth,
 } from '../../src';
 import { findObject, synthObjects, testChart, toYaml, type KubeObject } from '../support/synth';
+import { catchError } from '../support/errors';
 
 function configOf(objects: KubeObject[], name = 'edge-config') {
   const cm = findObject(objects, 'ConfigMap', name);
@@ -24,16 +24,6 @@ function configOf(objects: KubeObject[], name = 'edge-config') {
 
 function podSpecOf(objects: KubeObject[], name = 'edge') {
   return findObject(objects, 'Deployment', name).spec.template.spec;
-}
-
-function catchError(fn: () => unknown): GatewrightError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof GatewrightError) return err;
-    throw err;
-  }
-  throw new Error('expected a GatewrightError');
 }
 
 /** A chart with a proxy serving two routes: an API key route and a JWT + OAuth route. */

@@ -5,7 +5,6 @@ import {
   ErrorCode,
   ExternalNameBackend,
   GatewayEngine,
-  GatewrightError,
   proxyConfigSchema,
   ReferenceProxy,
   SecretRef,
@@ -18,6 +17,7 @@ import {
   type SecuredApiProps,
 } from '../../src';
 import { findObject, synthObjects, testChart, toYaml, type KubeObject } from '../support/synth';
+import { catchError } from '../support/errors';
 
 const JWT = () => ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'partners' });
 
@@ -32,16 +32,6 @@ function setup(namespace = 'edge') {
 
 const ingressMiddlewares = (objects: KubeObject[], route: string) =>
   findObject(objects, 'IngressRoute', route).spec.routes[0].middlewares.map((m: { name: string }) => m.name);
-
-function catchError(fn: () => unknown): GatewrightError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof GatewrightError) return err;
-    throw err;
-  }
-  throw new Error('expected a GatewrightError');
-}
 
 describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', () => {
   it('is the TRAEFIK engine and creates its reference proxy in the gateway namespace', () => {

@@ -5,7 +5,6 @@ import {
   CredentialValue,
   ErrorCode,
   ExternalNameBackend,
-  GatewrightError,
   SecretRef,
   SecuredApi,
   TraefikHubGateway,
@@ -14,6 +13,7 @@ import {
   VirtualEndpoint,
   type SecuredApiProps,
 } from '../../src';
+import { catchError } from '../support/errors';
 
 const jwt = () => ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'api' });
 
@@ -29,20 +29,9 @@ function api(overrides: Partial<SecuredApiProps> = {}, id = 'api') {
   return new SecuredApi(chart, id, { gateway, backend, host: 'api.example.com', clientAuth: jwt(), ...overrides });
 }
 
-/** Runs `fn` and returns the GatewrightError it throws (fails if it throws anything else). */
-function errorOf(fn: () => unknown): GatewrightError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GatewrightError) return e;
-    throw e;
-  }
-  throw new Error('expected a GatewrightError, nothing was thrown');
-}
-
 describe('bad input is rejected at construct time with path, field and fix', () => {
   it('rejects a JWKS URL that is not https', () => {
-    const e = errorOf(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'http://idp.example.com/jwks', issuer: 'i', audience: 'a' }) }));
+    const e = catchError(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'http://idp.example.com/jwks', issuer: 'i', audience: 'a' }) }));
     expect(e.code).toBe(ErrorCode.INVALID_PROPS);
     expect(e.message).toBe(
       '[chart/api] clientAuth.jwksUrl: jwksUrl must use https:// (got "http://"); keys and tokens fetched over plain HTTP can be forged in transit',
@@ -51,7 +40,7 @@ describe('bad input is rejected at construct time with path, field and fix', () 
 
   it('rejects a token URL that is not https', () => {
     const { chart } = setup();
-    const e = errorOf(
+    const e = catchError(
       () =>
         new UpstreamOAuth(chart, 'token', {
           tokenUrl: 'http://idp.example.com/token',
@@ -65,51 +54,51 @@ describe('bad input is rejected at construct time with path, field and fix', () 
   });
 
   it('requires an issuer', () => {
-    const e = errorOf(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: '', audience: 'a' }) }));
+    const e = catchError(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: '', audience: 'a' }) }));
     expect(e.field).toBe('clientAuth.issuer');
     expect(e.message).toBe('[chart/api] clientAuth.issuer: is required: pin the token issuer (the "iss" claim), e.g. "https://idp.example.com/"');
   });
 
   it('requires an issuer even from untyped code', () => {
-    const e = errorOf(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', audience: 'a' } as never) }));
+    const e = catchError(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', audience: 'a' } as never) }));
     expect(e.message).toBe('[chart/api] clientAuth.issuer: is required: pin the token issuer (the "iss" claim), e.g. "https://idp.example.com/"');
   });
 
   it('requires an audience', () => {
-    const e = errorOf(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'i', audience: [] }) }));
+    const e = catchError(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'i', audience: [] }) }));
     expect(e.message).toBe('[chart/api] clientAuth.audience: is required: pin at least one audience (the "aud" claim), e.g. "api.example.com"');
   });
 
   it('rejects a host that is not a DNS name', () => {
-    const e = errorOf(() => api({ host: 'API_example.com' }));
+    const e = catchError(() => api({ host: 'API_example.com' }));
     expect(e.message).toBe('[chart/api] host: "API_example.com" is not a DNS name; use lowercase letters, digits, "-" and ".", e.g. "api.example.com"');
   });
 
   it('rejects a host given as a URL', () => {
-    const e = errorOf(() => api({ host: 'https://api.example.com/' }));
+    const e = catchError(() => api({ host: 'https://api.example.com/' }));
     expect(e.message).toBe('[chart/api] host: "https://api.example.com/" is a URL; give the bare host name, e.g. "api.example.com"');
   });
 
   it('rejects a path that is not absolute', () => {
-    const e = errorOf(() => api({ path: 'orders' }));
+    const e = catchError(() => api({ path: 'orders' }));
     expect(e.message).toBe('[chart/api] pathPrefix: "orders" is not absolute; start it with "/", e.g. "/orders"');
   });
 
   it('rejects a rewrite target that could escape its prefix', () => {
     const { chart } = setup();
-    const e = errorOf(() => new VirtualEndpoint(chart, 'ep', { path: '/echo', target: '/ic/api/../admin' }));
+    const e = catchError(() => new VirtualEndpoint(chart, 'ep', { path: '/echo', target: '/ic/api/../admin' }));
     expect(e.message).toBe('[chart/ep] target: "/ic/api/../admin" contains a "." or ".." segment; write the resolved path');
   });
 
   it('rejects regex characters in a virtual endpoint', () => {
     const { chart } = setup();
-    const e = errorOf(() => new VirtualEndpoint(chart, 'ep', { path: '/echo(.*)', target: '/x' }));
+    const e = catchError(() => new VirtualEndpoint(chart, 'ep', { path: '/echo(.*)', target: '/x' }));
     expect(e.message).toBe('[chart/ep] path: "/echo(.*)" contains regex characters; paths are literal, gatewright writes the anchored regex for you');
   });
 
   it('rejects an ExternalName that is a URL', () => {
     const chart = new Chart(Testing.app(), 'chart');
-    const e = errorOf(() => new ExternalNameBackend(chart, 'oic', { externalName: 'https://myinst.integration.ocp.oraclecloud.com/ic' }));
+    const e = catchError(() => new ExternalNameBackend(chart, 'oic', { externalName: 'https://myinst.integration.ocp.oraclecloud.com/ic' }));
     expect(e.message).toBe(
       '[chart/oic] externalName: "https://myinst.integration.ocp.oraclecloud.com/ic" is a URL; give the bare host name, e.g. "myinst.integration.ocp.oraclecloud.com"',
     );
@@ -117,7 +106,7 @@ describe('bad input is rejected at construct time with path, field and fix', () 
 
   it('rejects a port out of range', () => {
     const chart = new Chart(Testing.app(), 'chart');
-    const e = errorOf(() => new ExternalNameBackend(chart, 'oic', { externalName: 'oic.example.com', port: 70000 }));
+    const e = catchError(() => new ExternalNameBackend(chart, 'oic', { externalName: 'oic.example.com', port: 70000 }));
     expect(e.message).toBe('[chart/oic] port: must be between 1 and 65535');
   });
 
@@ -131,7 +120,7 @@ describe('bad input is rejected at construct time with path, field and fix', () 
   });
 
   it('requires an explicit client-auth choice', () => {
-    const e = errorOf(() => api({ clientAuth: undefined as never }));
+    const e = catchError(() => api({ clientAuth: undefined as never }));
     expect(e.code).toBe(ErrorCode.INVALID_PROPS);
     expect(e.message).toBe(
       '[chart/api] clientAuth: is required: every API must choose how callers authenticate. Fix: set clientAuth: ClientAuth.jwt({...}) or ClientAuth.apiKey({...}); for a deliberately public API, ClientAuth.none()',
@@ -144,19 +133,19 @@ describe('bad input is rejected at construct time with path, field and fix', () 
   });
 
   it('rejects a SecretRef whose name is not a Kubernetes name', () => {
-    const e = errorOf(() => SecretRef.fromSecret('OAuth_Creds', 'clientID'));
+    const e = catchError(() => SecretRef.fromSecret('OAuth_Creds', 'clientID'));
     expect(e.message).toBe(
       '[SecretRef(OAuth_Creds:clientID)] secretName: must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters); rename it, e.g. "oauth2-client-creds"',
     );
   });
 
   it('rejects a SecretRef whose key is not a valid data key', () => {
-    const e = errorOf(() => SecretRef.fromSecret('creds', 'client id'));
+    const e = catchError(() => SecretRef.fromSecret('creds', 'client id'));
     expect(e.message).toBe('[SecretRef(creds:client id)] key: must be a valid Secret data key (letters, digits, "-", "_" and "."); e.g. "clientSecret"');
   });
 
   it('rejects a plaintext credential unless it is named unsafe', () => {
-    const e = errorOf(() => api({ upstreamAuth: UpstreamCredential.header('X-API-Key', 'sk-live-123' as never) }));
+    const e = catchError(() => api({ upstreamAuth: UpstreamCredential.header('X-API-Key', 'sk-live-123' as never) }));
     expect(e.code).toBe(ErrorCode.PLAINTEXT_SECRET);
     expect(e.message).toContain('[chart/api] upstreamAuth.header(X-API-Key): is a plain string');
     expect(e.message).not.toContain('sk-live-123');
@@ -166,7 +155,7 @@ describe('bad input is rejected at construct time with path, field and fix', () 
 
   it('rejects a plaintext OAuth client secret', () => {
     const { chart } = setup();
-    const e = errorOf(
+    const e = catchError(
       () =>
         new UpstreamOAuth(chart, 'token', {
           tokenUrl: 'https://idp.example.com/token',
@@ -181,7 +170,7 @@ describe('bad input is rejected at construct time with path, field and fix', () 
   it('rejects path and endpoint that disagree', () => {
     const { chart, gateway, backend } = setup();
     const endpoint = new VirtualEndpoint(chart, 'ep', { path: '/echo', target: '/x' });
-    const e = errorOf(() => new SecuredApi(chart, 'api', { gateway, backend, host: 'api.example.com', clientAuth: jwt(), endpoint, path: '/other' }));
+    const e = catchError(() => new SecuredApi(chart, 'api', { gateway, backend, host: 'api.example.com', clientAuth: jwt(), endpoint, path: '/other' }));
     expect(e.message).toBe('[chart/api] path: conflicts with endpoint.path "/echo". Fix: drop `path`: the endpoint decides the public path');
   });
 });

@@ -2,7 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import { Testing } from 'cdk8s';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { thirdPartyApisOnOathkeeper } from '../../examples/third-party-apis';
-import { ErrorCode, GatewrightError } from '../../src';
+import { ErrorCode } from '../../src';
 import {
   collectReferencedSecrets,
   IRSA_ROLE_ANNOTATION,
@@ -14,6 +14,7 @@ import {
   type IamPolicyDocument,
 } from '../../src/pulumi';
 import { installPulumiMocks, settle, valueOf, type PulumiMockHarness } from '../support/pulumi-mocks';
+import { catchError } from '../support/errors';
 
 const OIDC_ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 const OIDC_PROVIDER_ARN = 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
@@ -23,16 +24,6 @@ let mocks: PulumiMockHarness;
 beforeAll(() => {
   mocks = installPulumiMocks();
 });
-
-function catchError(fn: () => unknown): GatewrightError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GatewrightError) return e;
-    throw e;
-  }
-  throw new Error('expected a GatewrightError');
-}
 
 describe('IrsaRole', () => {
   const secrets = collectReferencedSecrets(thirdPartyApisOnOathkeeper(Testing.app()));

@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { ClientAuth, ErrorCode, ExternalNameBackend, GatewrightError, OciVaultStore, SecuredApi, TraefikHubGateway, UpstreamOAuth } from '../../src';
+import { ClientAuth, ErrorCode, ExternalNameBackend, OciVaultStore, SecuredApi, TraefikHubGateway, UpstreamOAuth } from '../../src';
 import { collectReferencedSecrets, okeWorkloadPolicyFromSecrets, okeWorkloadPolicyStatements } from '../../src/pulumi';
+import { catchError } from '../support/errors';
 
 const COMPARTMENT = 'ocid1.compartment.oc1..aaaaaaaacompartment';
 const CLUSTER = 'ocid1.cluster.oc1.eu-frankfurt-1.aaaaaaaacluster';
@@ -9,16 +10,6 @@ const VAULT = 'ocid1.vault.oc1.eu-frankfurt-1.aaaaaaaavault';
 const PRINCIPAL =
   "request.principal.type = 'workload', request.principal.namespace = 'integrations', request.principal.service_account = 'eso-oci', " +
   `request.principal.cluster_id = '${CLUSTER}', target.vault.id = '${VAULT}'`;
-
-function catchError(fn: () => unknown): GatewrightError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GatewrightError) return e;
-    throw e;
-  }
-  throw new Error('expected a GatewrightError');
-}
 
 describe('okeWorkloadPolicyStatements', () => {
   const base = { compartmentOcid: COMPARTMENT, clusterOcid: CLUSTER, namespace: 'integrations', serviceAccountName: 'eso-oci', vaultOcid: VAULT };

@@ -6,25 +6,15 @@ import {
   ClientAuth,
   ErrorCode,
   ExternalNameBackend,
-  GatewrightError,
   OciVaultStore,
   SecuredApi,
   TraefikHubGateway,
   UpstreamCredential,
 } from '../../src';
 import { collectReferencedSecrets, collectSecretStores, ociVaultSecretNames, secretsManagerArns } from '../../src/pulumi';
+import { catchError } from '../support/errors';
 
 const CTX = { accountId: '123456789012', region: 'us-east-1' };
-
-function catchError(fn: () => unknown): GatewrightError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GatewrightError) return e;
-    throw e;
-  }
-  throw new Error('expected a GatewrightError');
-}
 
 describe('collectReferencedSecrets', () => {
   it('finds every remote secret the third-party example reads, from routes and ExternalSecrets', () => {

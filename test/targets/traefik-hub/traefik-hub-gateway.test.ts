@@ -6,7 +6,6 @@ import {
   CredentialValue,
   ErrorCode,
   ExternalNameBackend,
-  GatewrightError,
   SecretRef,
   SecuredApi,
   ServiceBackend,
@@ -16,6 +15,7 @@ import {
   type SecuredApiProps,
 } from '../../../src';
 import { findObject, synthObjects } from '../../support/synth';
+import { catchError } from '../../support/errors';
 
 function fixture(namespace = 'gw') {
   const chart = new Chart(Testing.app(), 'c', { namespace });
@@ -24,16 +24,6 @@ function fixture(namespace = 'gw') {
   const add = (id: string, props: Partial<SecuredApiProps>) =>
     new SecuredApi(chart, id, { gateway, backend, host: 'api.example.com', path: `/${id}`, clientAuth: ClientAuth.none(), ...props });
   return { chart, gateway, backend, add };
-}
-
-function errorOf(fn: () => unknown): GatewrightError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GatewrightError) return e;
-    throw e;
-  }
-  throw new Error('nothing thrown');
 }
 
 describe('TraefikHubGateway', () => {
@@ -107,7 +97,7 @@ describe('TraefikHubGateway', () => {
 
   it('rejects a header copied from a request header, naming the alternative', () => {
     const { add } = fixture();
-    const e = errorOf(() => add('copy', { upstreamAuth: UpstreamCredential.header('X-Tenant', CredentialValue.fromRequestHeader('X-Org')) }));
+    const e = catchError(() => add('copy', { upstreamAuth: UpstreamCredential.header('X-Tenant', CredentialValue.fromRequestHeader('X-Org')) }));
     expect(e.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
     expect(e.message).toBe(
       '[c/copy] upstreamAuth.header(X-Tenant): copies a request header into another header, which the Traefik Hub headers middleware cannot do. Fix: send it as a query parameter (CredentialValue.fromRequestHeader works there) or use the reference proxy gateway',
@@ -116,7 +106,7 @@ describe('TraefikHubGateway', () => {
 
   it('rejects a prefixed header whose Secret gatewright does not sync', () => {
     const { add } = fixture();
-    const e = errorOf(() =>
+    const e = catchError(() =>
       add('okta', { upstreamAuth: UpstreamCredential.header('Authorization', SecretRef.fromSecret('okta', 'token'), { prefix: 'SSWS ' }) }),
     );
     expect(e.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
@@ -126,7 +116,7 @@ describe('TraefikHubGateway', () => {
   it('rejects BasicAuth halves that live in different Secrets', () => {
     const { add } = fixture();
     const aws = AwsSecretsManagerStore.fromClusterSecretStore('aws');
-    const e = errorOf(() =>
+    const e = catchError(() =>
       add('basic', {
         upstreamAuth: UpstreamCredential.basicAuth(
           aws.secretRef({ remoteKey: 'a', secretName: 'user-secret', key: 'u' }),
@@ -143,7 +133,7 @@ describe('TraefikHubGateway', () => {
     const a = new UpstreamOAuth(chart, 'token-a', { ...creds, name: 'token', tokenUrl: 'https://a.example.com/token' });
     const b = new UpstreamOAuth(chart, 'token-b', { ...creds, name: 'token', tokenUrl: 'https://b.example.com/token' });
     add('one', { upstreamAuth: a });
-    const e = errorOf(() => add('two', { upstreamAuth: b }));
+    const e = catchError(() => add('two', { upstreamAuth: b }));
     expect(e.code).toBe(ErrorCode.CONFLICT);
     expect(e.message).toBe(
       '[c/two] renders object "token" differently from c/one. Fix: give one of the two credentials another name (the `name` prop), or share one instance',
@@ -154,7 +144,7 @@ describe('TraefikHubGateway', () => {
     const { add } = fixture();
     const aws = AwsSecretsManagerStore.fromClusterSecretStore('aws');
     add('first', { upstreamAuth: UpstreamCredential.header('X-A', aws.secretRef({ remoteKey: 'prod/a', secretName: 'shared', key: 'k' })) });
-    const e = errorOf(() => add('second', { upstreamAuth: UpstreamCredential.header('X-B', aws.secretRef({ remoteKey: 'prod/b', secretName: 'shared', key: 'k' })) }));
+    const e = catchError(() => add('second', { upstreamAuth: UpstreamCredential.header('X-B', aws.secretRef({ remoteKey: 'prod/b', secretName: 'shared', key: 'k' })) }));
     expect(e.code).toBe(ErrorCode.CONFLICT);
     expect(e.message).toBe('[c/second] SecretRef(shared:k): key "k" is already synced from "prod/a". Fix: use one source per Kubernetes Secret key, or give the Secret another name');
   });
