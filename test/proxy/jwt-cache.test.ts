@@ -57,6 +57,37 @@ describe('verified-token cache and JWKS', () => {
     issuer.published = [issuer.keys[0], next];
   });
 
+  it('keeps serving through a key rotation: old and new keys verify until the old one leaves the JWKS', async () => {
+    const local = await startTestProxy({ issuer, token, echo }, [route({ name: 'rotation' })], { config: { jwks: { refetchCooldownSeconds: 0, maxAgeSeconds: 1 } } });
+    const status = async (jwt: string) => (await call(local.proxy.url, '/rotation', { headers: bearer(jwt) })).status;
+    const original = issuer.published;
+    try {
+      const oldKey = issuer.keys[0];
+      const newKey = await issuer.addKey('key-rotating-in');
+      // Step 1 of a rotation: the issuer publishes both keys, still signing with the old one.
+      issuer.published = [oldKey, newKey];
+      expect(await status(await issuer.sign({ sub: 'before' }, { key: oldKey }))).toBe(200);
+      // Step 2: it starts signing with the new key; tokens of both keys are in circulation.
+      expect(await status(await issuer.sign({ sub: 'after' }, { key: newKey }))).toBe(200);
+      expect(await status(await issuer.sign({ sub: 'late' }, { key: oldKey }))).toBe(200);
+      // Step 3: the old key leaves the JWKS; once the proxy's copy is refreshed, its tokens fail.
+      issuer.published = [newKey];
+      await new Promise((r) => setTimeout(r, 1100));
+      const retired = await issuer.sign({ sub: 'retired' }, { key: oldKey });
+      // The refresh runs in the background after maxAge: poll, bounded (30 x 100 ms).
+      let last = await status(retired);
+      for (let i = 0; i < 30 && last !== 401; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        last = await status(retired);
+      }
+      expect(last).toBe(401);
+      expect(await status(await issuer.sign({ sub: 'current' }, { key: newKey }))).toBe(200);
+    } finally {
+      issuer.published = original;
+      await local.stop();
+    }
+  });
+
   it('keeps verifying with stale cached keys while the JWKS endpoint is down', async () => {
     const local = await startTestProxy({ issuer, token, echo }, [route({ name: 'stale' })], { config: { jwks: { refetchCooldownSeconds: 0, maxAgeSeconds: 1 } } });
     try {

@@ -48,6 +48,12 @@ export class JwksKeyStore {
   /** Number of successful JWKS fetches (for metrics and tests). */
   fetches = 0;
 
+  /**
+   * Bumped whenever a fetch changes the key set. A verification that started under an older
+   * generation must not be cached: its key may have just been retired.
+   */
+  generation = 0;
+
   /** The verification key for a token's protected header. */
   async keyFor(header: { readonly alg?: string; readonly kid?: string }): Promise<VerifyKey> {
     const alg = header.alg;
@@ -120,6 +126,7 @@ export class JwksKeyStore {
     this.fetchedAt = this.now();
     this.fetches++;
     if (this.loadedOnce && before !== after) {
+      this.generation++;
       this.imported.clear();
       this.options.onKeysChanged?.();
     }

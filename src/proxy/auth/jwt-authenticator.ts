@@ -60,6 +60,7 @@ export class JwtAuthenticator implements Authenticator {
 
   private async verify(token: string): Promise<AuthResult> {
     let payload: JWTPayload;
+    const generation = this.options.keys.generation;
     try {
       ({ payload } = await jwtVerify(token, (h) => this.options.keys.keyFor(h), {
         issuer: this.model.issuer,
@@ -80,7 +81,11 @@ export class JwtAuthenticator implements Authenticator {
     for (const [claim, expected] of Object.entries(this.model.requiredClaims)) {
       if (!claimEquals(payload[claim], expected)) return INVALID;
     }
-    this.cache.set(token, payload, (payload.exp as number) * 1000 + this.toleranceMs);
+    // A key-set change during verification (a background refresh retiring the key) already
+    // cleared the cache; caching this result now would resurrect the retired key until exp.
+    if (this.options.keys.generation === generation) {
+      this.cache.set(token, payload, (payload.exp as number) * 1000 + this.toleranceMs);
+    }
     return accepted(payload);
   }
 
