@@ -22,11 +22,13 @@ import {
 export interface EnvironmentSettings {
   /** Chart id and file name (`dist/<id>.k8s.yaml`). */
   readonly id: string;
+  /** Namespace of the gateway's objects and the orders service. */
   readonly namespace: string;
   /** Public host of the APIs. */
   readonly host: string;
   /** The callers' identity provider for this environment. */
   readonly issuer: string;
+  /** That identity provider's JWKS (`https://`). */
   readonly jwksUrl: string;
   /** Prefix of every secret-manager path, e.g. `staging/shop`. */
   readonly secretPrefix: string;
@@ -36,6 +38,7 @@ export interface EnvironmentSettings {
   readonly paymentsHost: string;
 }
 
+/** The two environments `main.ts` synthesizes. */
 export const ENVIRONMENTS: Record<'staging' | 'production', EnvironmentSettings> = {
   staging: {
     id: 'staging',

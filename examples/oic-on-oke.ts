@@ -18,8 +18,14 @@ import {
 
 /** The OAuth client the gateway uses toward OIC; each value is a Secret reference. */
 export interface OicClientCredentials {
+  /** The confidential application's client id in IDCS / OCI IAM. */
   readonly clientId: SecretRef;
+  /** Its client secret. */
   readonly clientSecret: SecretRef;
+  /**
+   * The OIC resource scope (`https://<instance>:443urn:opc:resource:consumer::all`); kept in
+   * the Secret because it names the instance.
+   */
   readonly scope: SecretRef;
 }
 
@@ -63,6 +69,7 @@ export function declareOicEcho(scope: Construct, gateway: IGateway, client: OicC
   });
 }
 
+/** The OIC echo API on Traefik Hub, in namespace `integrations` (`dist/oic-on-oke.k8s.yaml`). */
 export function oicOnOke(app: App, id = 'oic-on-oke'): Chart {
   const chart = new Chart(app, id, { namespace: 'integrations' });
   const gateway = new TraefikHubGateway(chart, 'gateway', { entryPoints: ['websecure'], tls: { certResolver: 'le' } });

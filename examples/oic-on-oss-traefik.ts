@@ -9,6 +9,7 @@ import { App, Chart } from 'cdk8s';
 import { EdgeSource, GatewayNetworkPolicies, ReferenceProxy, TraefikGateway } from '../src';
 import { declareOicEcho } from './oic-on-oke';
 
+/** The OIC echo API on open-source Traefik and a ReferenceProxy, in namespace `integrations-oss`. */
 export function oicOnOssTraefik(app: App, id = 'oic-on-oss-traefik'): Chart {
   const chart = new Chart(app, id, { namespace: 'integrations-oss' });
 

@@ -10,6 +10,7 @@ import { App, Chart } from 'cdk8s';
 import { ProxyExposure, ReferenceProxy, ReferenceProxyGateway, TraefikGateway } from '../src';
 import { declareUpstreamAuthPatterns } from './upstream-auth-patterns';
 
+/** Every pattern on open-source Traefik with one shared ReferenceProxy, in namespace `partners-oss`. */
 export function upstreamAuthPatternsOnOssTraefik(app: App, id = 'upstream-auth-patterns-oss-traefik'): Chart {
   const chart = new Chart(app, id, { namespace: 'partners-oss' });
   const tls = { certResolver: 'le' };

@@ -150,6 +150,7 @@ export function declareUpstreamAuthPatterns(scope: Construct, gateway: IGateway,
         database: 2,
         keyPrefix: 'crm-token',
       },
+      encryptionKey: SecretRef.fromSecret('redis-auth', 'token-encryption-key'),
     },
   });
   new SecuredApi(scope, 'crm', {
@@ -182,6 +183,7 @@ export function declareUpstreamAuthPatterns(scope: Construct, gateway: IGateway,
   });
 }
 
+/** Every pattern on Traefik Hub, in namespace `partners` (`dist/upstream-auth-patterns.k8s.yaml`). */
 export function upstreamAuthPatterns(app: App, id = 'upstream-auth-patterns'): Chart {
   const chart = new Chart(app, id, { namespace: 'partners' });
   const gateway = new TraefikHubGateway(chart, 'gateway', { entryPoints: ['websecure'], tls: { certResolver: 'le' } });

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import type { AccessTopologyModel } from '../model';
 import { buildAccessReport, formatAccessReport } from '../report/access-report';
 import { diffTopologies, renderTopologyDiff } from '../report/diff';
+import { environmentOf } from '../report/environments';
 import { isSeverity, reaches, type Severity } from '../report/severity';
 import { CliError, CliErrorCode } from './cli-error';
 import { loadTopology, synthTopology } from './load-topology';
@@ -92,7 +93,9 @@ function run(argv: readonly string[], io: CliIo): number {
   switch (command) {
     case 'report': {
       const environments = values.environments?.split(',').map((s) => s.trim()).filter(Boolean);
-      const report = buildAccessReport(load(), { environments });
+      const topology = load();
+      if (environments?.length) checkEnvironments(topology, environments);
+      const report = buildAccessReport(topology, { environments });
       write(io, values.out, formatAccessReport(report, format));
       return exitFor(report.findings.map((f) => f.severity), failOn as Severity | undefined, io, 'finding');
     }
@@ -110,6 +113,18 @@ function run(argv: readonly string[], io: CliIo): number {
     }
     default:
       throw new CliError(CliErrorCode.USAGE, `unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+/** Environments are top-level chart ids: a name no chart has is a typo, not an empty environment. */
+function checkEnvironments(topology: AccessTopologyModel, environments: readonly string[]): void {
+  const charts = new Set([...topology.gateways, ...topology.workloads, ...topology.networkPolicies].map((o) => environmentOf(o.path)));
+  const unknown = environments.filter((e) => !charts.has(e));
+  if (unknown.length) {
+    throw new CliError(
+      CliErrorCode.USAGE,
+      `--environments names ${unknown.map((e) => `"${e}"`).join(', ')}, which no top-level chart of the app has (charts: ${[...charts].sort().join(', ') || 'none'})`,
+    );
   }
 }
 

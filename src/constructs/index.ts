@@ -11,6 +11,7 @@ export * from './backends/backend';
 export * from './backends/external-name-backend';
 export * from './backends/service-backend';
 export * from './gateways/gateway';
+export * from './gateways/traefik-routing';
 export * from './gateways/traefik-hub-gateway';
 export * from './virtual-endpoint';
 export * from './secured-api';

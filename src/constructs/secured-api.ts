@@ -11,9 +11,11 @@ import { ClientAuth } from './auth/client-auth';
 import type { IUpstreamCredential } from './auth/upstream-credential';
 import type { IBackend } from './backends/backend';
 import type { IGateway } from './gateways/gateway';
+import { rejectPlaintext, SecretRef } from './secrets/secret-ref';
 import { TopologyExport } from './topology/topology-export';
-import type { VirtualEndpoint } from './virtual-endpoint';
+import { VirtualEndpoint } from './virtual-endpoint';
 
+/** Props of {@link SecuredApi}. */
 export interface SecuredApiProps {
   /** The gateway that serves this API. */
   readonly gateway: IGateway;
@@ -101,6 +103,15 @@ export class SecuredApi extends Construct {
     if (!props.backend || typeof props.backend._toBackendModel !== 'function') {
       throw new GatewrightError({ code: ErrorCode.INVALID_PROPS, path, field: 'backend', problem: 'is required', fix: 'pass an ExternalNameBackend or ServiceBackend.fromServiceName(...)' });
     }
+    if (props.endpoint !== undefined && !(props.endpoint instanceof VirtualEndpoint)) {
+      throw new GatewrightError({
+        code: ErrorCode.INVALID_PROPS,
+        path,
+        field: 'endpoint',
+        problem: 'is not a VirtualEndpoint',
+        fix: 'pass new VirtualEndpoint(scope, "id", { path, target }); to serve a path unchanged, set `path` instead',
+      });
+    }
     if (props.endpoint && props.path !== undefined && props.path !== props.endpoint.path) {
       throw new GatewrightError({
         code: ErrorCode.INVALID_PROPS,
@@ -110,7 +121,7 @@ export class SecuredApi extends Construct {
         fix: 'drop `path`: the endpoint decides the public path',
       });
     }
-    const upstream = props.upstreamAuth === undefined ? [] : Array.isArray(props.upstreamAuth) ? props.upstreamAuth : [props.upstreamAuth as IUpstreamCredential];
+    const upstream = upstreamCredentialsOf(props.upstreamAuth, path);
     this.gateway = props.gateway;
     this.route = parseOrThrow(
       apiRouteSchema,
@@ -119,7 +130,7 @@ export class SecuredApi extends Construct {
         path,
         host: props.host,
         pathPrefix: props.endpoint?.path ?? props.path ?? '/',
-        clientAuth: props.clientAuth._toModel(),
+        clientAuth: props.clientAuth._toModel(path),
         authorization: {
           methods: [...(props.methods ?? [])],
           scopes: [...(props.scopes ?? [])],
@@ -137,4 +148,29 @@ export class SecuredApi extends Construct {
     // Lets `gatewright report` read this route from the tree at synth (no-op otherwise).
     TopologyExport.ensure(this);
   }
+}
+
+/**
+ * `upstreamAuth` as a list, each entry checked to be a credential. The type system already
+ * says so; this catches JavaScript callers and casts, where a bare string is most likely a
+ * token pasted into the code.
+ */
+function upstreamCredentialsOf(value: SecuredApiProps['upstreamAuth'], path: string): readonly IUpstreamCredential[] {
+  const list: readonly unknown[] = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  list.forEach((c, i) => {
+    const field = Array.isArray(value) ? `upstreamAuth.${i}` : 'upstreamAuth';
+    if (typeof c === 'string') rejectPlaintext(path, field);
+    if (typeof (c as Partial<IUpstreamCredential> | undefined)?._toUpstreamModels !== 'function') {
+      throw new GatewrightError({
+        code: ErrorCode.INVALID_PROPS,
+        path,
+        field,
+        problem: c instanceof SecretRef ? `is a bare ${String(c)}; the gateway does not know how to send it` : 'is not an upstream credential',
+        fix: c instanceof SecretRef
+          ? 'say how it travels, e.g. UpstreamCredential.header("Authorization", ref, { prefix: "Bearer " })'
+          : 'pass an UpstreamOAuth, or a credential from UpstreamCredential.header / headers / queryParam / basicAuth / combine',
+      });
+    }
+  });
+  return list as readonly IUpstreamCredential[];
 }

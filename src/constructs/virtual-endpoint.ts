@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { parseOrThrow, urlPath, type RewriteModel } from '../model';
 
+/** Props of {@link VirtualEndpoint}. */
 export interface VirtualEndpointProps {
   /** The clean public path, e.g. `/echo`. Sub-paths are matched too: `/echo/x`. */
   readonly path: string;

@@ -41,3 +41,12 @@ export const apiRouteSchema = z.object({
 });
 export type ApiRouteModel = z.infer<typeof apiRouteSchema>;
 export type ApiRouteInput = z.input<typeof apiRouteSchema>;
+
+/** Every host outside the cluster a route makes the gateway call: backend, token and JWKS endpoints. */
+export function externalHostsOfRoute(route: ApiRouteModel): string[] {
+  const hosts: string[] = [];
+  if (route.backend.kind === 'externalName') hosts.push(route.backend.externalName);
+  if (route.clientAuth.kind === 'jwt') hosts.push(new URL(route.clientAuth.jwksUrl).hostname);
+  for (const c of route.upstreamAuth) if (c.kind === 'oauth2ClientCredentials') hosts.push(new URL(c.tokenUrl).hostname);
+  return hosts;
+}

@@ -33,7 +33,7 @@ export type ApiKeyClientAuthModel = z.infer<typeof apiKeyClientAuthSchema>;
 export const oidcSessionClientAuthSchema = z.object({
   kind: z.literal('oidcSession'),
   /** In-cluster address of the forward-auth endpoint (e.g. OAuth2 Proxy's `/oauth2/auth`). */
-  authAddress: z.string().url(),
+  authAddress: z.string().url({ message: 'must be an absolute URL of the forward-auth endpoint, e.g. "http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth"' }),
   /** Response headers copied onto the forwarded request. */
   responseHeaders: z.array(headerName).default([]),
   /** Name of the component providing the session (for reports). */

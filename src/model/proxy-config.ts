@@ -6,7 +6,7 @@ import type { SecretRefModel } from './secret-ref';
  * The reference proxy's configuration: the same validated routes every other engine renders,
  * plus process settings. Secrets are never in it: the proxy reads each referenced Secret key
  * from a mounted file (`<secretsDir>/<secretName>/<key>`, re-read on change) or, failing
- * that, from the environment variable {@link secretEnvName}.
+ * that, from the environment variable `secretEnvName(ref)` (see `secret-ref.ts`).
  */
 export const proxyConfigSchema = z.object({
   version: z.literal(1),
@@ -32,8 +32,9 @@ export const proxyConfigSchema = z.object({
       maxHeaderBytes: z.number().int().min(1024).default(16384),
       maxTokenBytes: z.number().int().min(256).default(8192),
       /**
-       * Verified JWTs kept per route so a token's RS256 signature is checked once, not on every
-       * request (time claims are re-checked on every hit). Oldest entries are evicted first.
+       * Verified JWTs kept (in one cache shared by all routes, so this bounds memory) so a token's
+       * RS256 signature is checked once, not on every request (time claims are re-checked on
+       * every hit). Oldest entries are evicted first.
        */
       verifiedTokenCacheEntries: z.number().int().min(0).default(10000),
     })
@@ -76,12 +77,6 @@ export const proxyConfigSchema = z.object({
 });
 export type ProxyConfigModel = z.infer<typeof proxyConfigSchema>;
 export type ProxyConfigInput = z.input<typeof proxyConfigSchema>;
-
-/** `GW_SECRET_<SECRET>_<KEY>`, upper-cased, non-alphanumerics as `_`. */
-export function secretEnvName(ref: Pick<SecretRefModel, 'secretName' | 'key'>): string {
-  const norm = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-  return `GW_SECRET_${norm(ref.secretName)}_${norm(ref.key)}`;
-}
 
 /** Where a Secret key is mounted inside the proxy container. */
 export function secretFilePath(ref: Pick<SecretRefModel, 'secretName' | 'key'>, secretsDir: string): string {

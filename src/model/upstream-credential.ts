@@ -45,7 +45,13 @@ export const oauthClientCredentialsSchema = z.object({
   forwardHeaders: z.record(headerName, z.string().min(1)).default({}),
   /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
   authMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
-  tokenStore: z.object({ redis: redisTokenStoreSchema }).optional(),
+  tokenStore: z
+    .object({
+      redis: redisTokenStoreSchema,
+      /** Encrypts tokens at rest in the store (16, 24 or 32 characters). */
+      encryptionKey: secretRefSchema,
+    })
+    .optional(),
   /** Refresh this many seconds before the token expires. */
   refreshSkewSeconds: z.number().int().min(0).max(3600).default(60),
 });
@@ -77,6 +83,7 @@ export function secretRefsOfCredential(c: UpstreamCredentialModel): SecretRefMod
         ...c.scopes.flatMap(secretRefsOf),
         ...(c.tokenStore?.redis.username ? [c.tokenStore.redis.username] : []),
         ...(c.tokenStore?.redis.password ? [c.tokenStore.redis.password] : []),
+        ...(c.tokenStore ? [c.tokenStore.encryptionKey] : []),
       ];
   }
 }

@@ -14,6 +14,7 @@ import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import type { Authenticator } from './auth/auth-result';
 import { JwksKeyStore } from './auth/jwks-key-store';
 import { JwtAuthenticator } from './auth/jwt-authenticator';
+import { VerifiedTokenCache } from './auth/verified-token-cache';
 import { handleRequest } from './http/handle-request';
 import type { HandlerContext } from './http/request-context';
 import { createAccessLogger } from './ops/access-log';
@@ -25,6 +26,12 @@ import { SecretResolver } from './secrets/secret-resolver';
 import { CredentialInjector } from './upstream/credential-injector';
 import { OAuthTokenSource } from './upstream/oauth-token-source';
 import { overrideOrigin } from './upstream/origin-overrides';
+
+/** Idle time after which a client keep-alive connection is closed: above common gateway idle timeouts. */
+const KEEP_ALIVE_TIMEOUT_MS = 95_000;
+
+/** How long shutdown waits for outbound requests no caller waits for any more. */
+const DISPATCHER_CLOSE_WAIT_MS = 1000;
 
 export interface StartProxyOptions {
   /** Environment for `GW_SECRET_*` fallbacks. @default process.env */
@@ -61,6 +68,11 @@ export async function startProxy(config: ProxyConfigModel, options: StartProxyOp
   secrets.startRefreshing(config.secretRefreshSeconds);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connect: { timeout: 10_000 } });
 
+  // One cache for every JWT route: its entry limit bounds the proxy's memory. Per route, a
+  // proxy with many JWT routes and many distinct callers (tokens of a few KB each) would grow
+  // to routes x limit x token size and be OOM-killed at the Deployment's memory limit.
+  const verifiedTokens = new VerifiedTokenCache(config.limits.verifiedTokenCacheEntries);
+  metrics.trackVerifiedTokens(() => verifiedTokens.size);
   const keyStores = new Map<string, JwksKeyStore>();
   const jwtAuthenticators: JwtAuthenticator[] = [];
   const tokenSources = new Map<string, OAuthTokenSource>();
@@ -74,7 +86,7 @@ export async function startProxy(config: ProxyConfigModel, options: StartProxyOp
         dispatcher,
         refetchCooldownMs: config.jwks.refetchCooldownSeconds * 1000,
         maxAgeMs: config.jwks.maxAgeSeconds * 1000,
-        onKeysChanged: () => jwtAuthenticators.forEach((a) => a.cache.clear()),
+        onKeysChanged: () => verifiedTokens.clear(),
       });
       keyStores.set(jwksUrl, store);
     }
@@ -117,7 +129,8 @@ export async function startProxy(config: ProxyConfigModel, options: StartProxyOp
         const a = new JwtAuthenticator(auth, {
           keys: keyStoreFor(auth.jwksUrl),
           maxTokenBytes: config.limits.maxTokenBytes,
-          cacheEntries: config.limits.verifiedTokenCacheEntries,
+          cache: verifiedTokens,
+          cacheKey: `${jwtAuthenticators.length}\u0000`,
           onCache: (hit) => metrics.jwtCache.inc({ result: hit ? 'hit' : 'miss' }),
         });
         jwtAuthenticators.push(a);
@@ -151,7 +164,17 @@ export async function startProxy(config: ProxyConfigModel, options: StartProxyOp
     draining: () => draining,
   };
 
-  const server = createServer({ maxHeaderSize: config.limits.maxHeaderBytes, requireHostHeader: true }, (req, res) => handleRequest(ctx, req, res));
+  const server = createServer(
+    {
+      maxHeaderSize: config.limits.maxHeaderBytes,
+      requireHostHeader: true,
+      // Traefik (90 s), nginx and cloud load balancers (60 s) keep idle upstream connections
+      // open far longer than Node's 5 s default; a connection the proxy closes just as the
+      // gateway reuses it turns into a 502 for a non-idempotent request. Idle longer than they do.
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    },
+    (req, res) => handleRequest(ctx, req, res),
+  );
   // `Expect: 100-continue`: answer only after the caller is authenticated and authorized, so an
   // unauthenticated client is refused before it sends its body (RFC 9110 §10.1.1).
   server.on('checkContinue', (req, res) => handleRequest(ctx, req, res));
@@ -177,8 +200,18 @@ export async function startProxy(config: ProxyConfigModel, options: StartProxyOp
     },
   });
 
-  await listen(server, config.listen.port, config.listen.host);
-  await listen(admin, config.listen.adminPort, config.listen.host);
+  try {
+    await listen(server, config.listen.port, config.listen.host);
+    await listen(admin, config.listen.adminPort, config.listen.host);
+  } catch (err) {
+    // A port in use: release what was opened, or the listening socket keeps the process alive
+    // and `main` never exits with its error.
+    server.close();
+    admin.close();
+    secrets.stopRefreshing();
+    await dispatcher.close();
+    throw err;
+  }
   const url = `http://${hostForUrl(config.listen.host)}:${(server.address() as AddressInfo).port}`;
   const adminUrl = `http://${hostForUrl(config.listen.host)}:${(admin.address() as AddressInfo).port}`;
   if (Object.keys(config.originOverrides).length > 0) {
@@ -208,7 +241,19 @@ export async function startProxy(config: ProxyConfigModel, options: StartProxyOp
       clearInterval(logFlusher);
       await new Promise<void>((resolve) => admin.close(() => resolve()));
       admin.closeAllConnections();
-      await dispatcher.close();
+      // Caller-bound upstream exchanges were aborted with their connections; what may remain
+      // are shared token and JWKS fetches, bound only by their own timeouts. Give them a
+      // moment, then cut them, so shutdown stays within the grace period the kubelet allows.
+      let settle: NodeJS.Timeout | undefined;
+      const closedInTime = await Promise.race([
+        dispatcher.close().then(
+          () => true,
+          () => true,
+        ),
+        new Promise<boolean>((resolve) => (settle = setTimeout(() => resolve(false), DISPATCHER_CLOSE_WAIT_MS))),
+      ]);
+      clearTimeout(settle);
+      if (!closedInTime) await dispatcher.destroy();
       logger.info('stopped');
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })();

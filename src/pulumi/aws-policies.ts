@@ -2,16 +2,40 @@ import { ErrorCode, GatewrightError } from '../model';
 
 /** An IAM policy document, as AWS reads it. */
 export interface IamPolicyDocument {
+  /** Policy language version; `2012-10-17` is the only one that supports variables and conditions. */
   readonly Version: '2012-10-17';
+  /** The statements, evaluated together (an explicit `Deny` wins). */
   readonly Statement: readonly IamPolicyStatement[];
 }
 
+/**
+ * One statement of an {@link IamPolicyDocument}, spelled as AWS spells it.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+ */
 export interface IamPolicyStatement {
+  /**
+   * Statement id, for humans reading the policy.
+   * @default - no Sid
+   */
   readonly Sid?: string;
+  /** Whether the statement allows or denies. */
   readonly Effect: 'Allow' | 'Deny';
+  /**
+   * Who may act (trust policies only), e.g. `{ Federated: oidcProviderArn }`.
+   * @default - none (permission policies name no principal)
+   */
   readonly Principal?: Record<string, string | string[]>;
+  /** The API actions, e.g. `secretsmanager:GetSecretValue`. */
   readonly Action: string | string[];
+  /**
+   * Exact resource ARNs the actions apply to.
+   * @default - none (trust policies name no resource)
+   */
   readonly Resource?: string | string[];
+  /**
+   * Conditions that must all hold, e.g. `{ StringEquals: { 'aws:SourceAccount': '…' } }`.
+   * @default - unconditional
+   */
   readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
 
@@ -23,17 +47,21 @@ export const IRSA_AUDIENCE = 'sts.amazonaws.com';
 
 /** One S3 object the workload may read (e.g. Oathkeeper's access rules). */
 export interface S3ObjectRef {
+  /** Bucket name (not its ARN). */
   readonly bucket: string;
   /** Exact object key, no wildcard. */
   readonly key: string;
 }
 
+/** Arguments of {@link irsaTrustPolicy}. */
 export interface IrsaTrustPolicyArgs {
   /** ARN of the cluster's IAM OIDC provider (`arn:aws:iam::ACCOUNT:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID`). */
   readonly oidcProviderArn: string;
   /** The cluster's OIDC issuer URL, with or without `https://`. */
   readonly oidcIssuerUrl: string;
+  /** Namespace of the service account allowed to assume the role. */
   readonly namespace: string;
+  /** Name of the service account allowed to assume the role (the token's `sub`). */
   readonly serviceAccountName: string;
 }
 
@@ -65,10 +93,15 @@ export function irsaTrustPolicy(args: IrsaTrustPolicyArgs): IamPolicyDocument {
   };
 }
 
+/** Arguments of {@link podIdentityTrustPolicy}. */
 export interface PodIdentityTrustPolicyArgs {
+  /** AWS account the role and the cluster live in (`aws:SourceAccount`). */
   readonly accountId: string;
+  /** Name of the EKS cluster whose Pod Identity associations may use the role. */
   readonly clusterName: string;
+  /** Namespace of the service account allowed to assume the role. */
   readonly namespace: string;
+  /** Name of the service account allowed to assume the role. */
   readonly serviceAccountName: string;
 }
 
@@ -99,6 +132,7 @@ export function podIdentityTrustPolicy(args: PodIdentityTrustPolicyArgs): IamPol
   };
 }
 
+/** Arguments of {@link secretsReadPolicy}. */
 export interface SecretsReadPolicyArgs {
   /** Exact Secrets Manager ARNs (see `secretsManagerArns`). */
   readonly secretArns: readonly string[];
@@ -126,10 +160,16 @@ export interface SecretsReadPolicyArgs {
  */
 export function secretsReadPolicy(args: SecretsReadPolicyArgs): IamPolicyDocument {
   const statements: IamPolicyStatement[] = [];
-  for (const arn of [...args.secretArns, ...(args.kmsKeyArns ?? [])]) {
+  for (const arn of args.secretArns) {
     // `?` is allowed only as the six-character suffix of a name-based secret ARN.
     const body = arn.endsWith('-??????') ? arn.slice(0, -7) : arn;
     if (body.includes('*') || body.includes('?')) throw wildcard(arn);
+    if (!SECRET_ARN.test(body)) throw notAn('secretArns', arn, 'a Secrets Manager secret ARN', 'arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME');
+  }
+  for (const arn of args.kmsKeyArns ?? []) {
+    // A key ARN is always exact: the `-??????` suffix belongs to secret names only.
+    if (arn.includes('*') || arn.includes('?')) throw wildcard(arn);
+    if (!KMS_KEY_ARN.test(arn)) throw notAn('kmsKeyArns', arn, 'a KMS key ARN', 'arn:aws:kms:REGION:ACCOUNT:key/KEY-ID (an alias ARN does not match kms:Decrypt requests)');
   }
   if (args.secretArns.length) {
     statements.push({ Sid: 'ReadReferencedSecrets', Effect: 'Allow', Action: [...SECRETS_MANAGER_READ_ACTIONS], Resource: [...new Set(args.secretArns)].sort() });
@@ -161,6 +201,13 @@ export function secretsReadPolicy(args: SecretsReadPolicyArgs): IamPolicyDocumen
     });
   }
   return { Version: '2012-10-17', Statement: statements };
+}
+
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+function notAn(field: string, resource: string, what: string, example: string): GatewrightError {
+  return new GatewrightError({ code: ErrorCode.INVALID_PROPS, field, problem: `"${resource}" is not ${what}`, fix: `give the exact ARN, e.g. ${example}` });
 }
 
 function wildcard(resource: string): GatewrightError {

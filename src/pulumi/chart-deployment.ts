@@ -5,9 +5,26 @@ import { ErrorCode, GatewrightError } from '../model';
 
 /** A synthesized Kubernetes object, as `chart.toJson()` returns it. */
 export interface KubernetesObject {
+  /** `group/version`, or `v1` for the core group. */
   readonly apiVersion: string;
+  /** The object's kind, e.g. `ExternalSecret`. */
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly annotations?: Record<string, string>; readonly [k: string]: unknown };
+  /** Name, namespace, annotations and whatever else the chart set. */
+  readonly metadata: {
+    /** Object name. */
+    readonly name: string;
+    /**
+     * Namespace of a namespaced object.
+     * @default - none (cluster-scoped, or the chart set no namespace)
+     */
+    readonly namespace?: string;
+    /**
+     * Annotations, e.g. Pulumi's `pulumi.com/waitFor`.
+     * @default - none
+     */
+    readonly annotations?: Record<string, string>;
+    readonly [k: string]: unknown;
+  };
   readonly [k: string]: unknown;
 }
 
@@ -20,6 +37,7 @@ export const ROUTING_API_GROUPS: readonly string[] = ['traefik.io', 'hub.traefik
 /** Pulumi's per-object await annotation: wait for a status condition before the object counts as created. */
 export const WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';
 
+/** Arguments of {@link GatewrightChart}. */
 export interface GatewrightChartArgs {
   /** The cdk8s chart (or the whole app) to deploy. It is validated and synthesized in memory. */
   readonly chart: Chart | App;

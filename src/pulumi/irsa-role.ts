@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ErrorCode, GatewrightError } from '../model';
 import { irsaTrustPolicy, secretsReadPolicy, type S3ObjectRef } from './aws-policies';
 import type { IConstruct } from 'constructs';
-import { collectReferencedSecrets, collectSecretStores, secretsManagerArns, type ReferencedSecret } from './referenced-secrets';
+import { collectReferencedSecrets, collectSecretStores, secretsManagerArns, type ReferencedSecret, type SecretStoreDescriptor } from './referenced-secrets';
 
 /** Annotation the EKS pod identity webhook reads to inject the role into a pod. */
 export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
@@ -47,6 +47,7 @@ export interface SecretReadGrantArgs {
   readonly kmsKeyArns?: readonly string[];
 }
 
+/** Arguments of {@link IrsaRole}. */
 export interface IrsaRoleArgs extends SecretReadGrantArgs {
   /** ARN of the cluster's IAM OIDC provider. */
   readonly oidcProviderArn: pulumi.Input<string>;
@@ -103,12 +104,16 @@ export class IrsaRole extends pulumi.ComponentResource {
    */
   static forChart(chart: IConstruct, args: IrsaRolesForChartArgs, opts: pulumi.ComponentResourceOptions = {}): IrsaRole[] {
     const secrets = collectReferencedSecrets(chart);
-    return collectSecretStores(chart)
-      .filter((store) => store.provider === 'awsSecretsManager' && store.serviceAccountName && store.namespace)
+    const stores = collectSecretStores(chart).filter((store) => store.provider === 'awsSecretsManager' && store.serviceAccountName && store.namespace);
+    // Stores of one name in several namespaces (one chart per team or environment) need distinct
+    // Pulumi names; a name used once keeps the short form, so existing stacks do not replace roles.
+    const nameOf = (store: SecretStoreDescriptor) =>
+      stores.filter((s) => s.name === store.name).length > 1 ? `${store.namespace}-${store.name}-irsa` : `${store.name}-irsa`;
+    return stores
       .map(
         (store) =>
           new IrsaRole(
-            `${store.name}-irsa`,
+            nameOf(store),
             {
               ...args,
               namespace: store.namespace!,

@@ -1,8 +1,12 @@
 import { ErrorCode, GatewrightError, isDnsLabel, isDnsSubdomain } from '../model';
 import { ociVaultSecretNames, type ReferencedSecret, type SecretStoreDescriptor } from './referenced-secrets';
 
+/** Arguments of {@link okeWorkloadPolicyStatements}. */
 export interface OkeWorkloadPolicyArgs {
-  /** Compartment holding the vault's secrets (`ocid1.compartment...` or the tenancy OCID). */
+  /**
+   * Compartment holding the vault's secrets (`ocid1.compartment...`, or the tenancy OCID, which
+   * the statement names as `in tenancy`).
+   */
   readonly compartmentOcid: string;
   /** OCID of the (enhanced) OKE cluster the workload runs in. */
   readonly clusterOcid: string;
@@ -20,7 +24,13 @@ export interface OkeWorkloadPolicyArgs {
   readonly secretNames?: readonly string[];
 }
 
-const OCID = /^ocid1\.[a-z0-9]+\.[a-z0-9-]+\.[a-z0-9-]*\.[a-z0-9]+$/;
+/**
+ * `ocid1.<type>.<realm>.[region][.future use].<unique id>`: vaults and keys carry the optional
+ * segment (`ocid1.vault.oc1.eu-frankfurt-1.b5qvocelaaaao.abtheljs…`), tenancies an empty region
+ * (`ocid1.tenancy.oc1..aaaa…`). No quote or space can appear, so the literal cannot be escaped.
+ * @see https://docs.oracle.com/en-us/iaas/Content/General/Concepts/identifiers.htm
+ */
+const OCID = /^ocid1\.[a-z0-9]+\.[a-z0-9]+\.[a-z0-9-]*(\.[a-z0-9]+)?\.[a-z0-9]+$/;
 /** OCI Vault secret names: letters, digits, `-`, `_`, `.` (and nothing that could close the quoted literal). */
 const OCI_SECRET_NAME = /^[A-Za-z0-9._-]{1,255}$/;
 
@@ -63,12 +73,17 @@ export function okeWorkloadPolicyStatements(args: OkeWorkloadPolicyArgs): string
     `request.principal.cluster_id = '${args.clusterOcid}'`,
     `target.vault.id = '${args.vaultOcid}'`,
   ];
-  const statement = (extra: string[]) => `Allow any-user to read secret-bundles in compartment id ${args.compartmentOcid} where all {${[...principal, ...extra].join(', ')}}`;
+  // The documented locations are `tenancy | compartment id <ocid>`: the root compartment is named `tenancy`.
+  const location = args.compartmentOcid.startsWith('ocid1.tenancy.') ? 'tenancy' : `compartment id ${args.compartmentOcid}`;
+  const statement = (extra: string[]) => `Allow any-user to read secret-bundles in ${location} where all {${[...principal, ...extra].join(', ')}}`;
   return names.length ? names.map((n) => statement([`target.secret.name = '${n}'`])) : [statement([])];
 }
 
+/** Arguments of {@link okeWorkloadPolicyFromSecrets}. */
 export interface OkeWorkloadPolicyFromSecretsArgs {
+  /** Compartment holding the vaults' secrets (`ocid1.compartment...` or the tenancy OCID). */
   readonly compartmentOcid: string;
+  /** OCID of the (enhanced) OKE cluster the workloads run in. */
   readonly clusterOcid: string;
   /** Remote secrets from `collectReferencedSecrets(chart)`; only OCI Vault ones are used. */
   readonly secrets: readonly ReferencedSecret[];

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { podIdentityTrustPolicy } from './aws-policies';
 import { permissionPolicyJson, type SecretReadGrantArgs } from './irsa-role';
 
+/** Arguments of {@link PodIdentityRole}. */
 export interface PodIdentityRoleArgs extends SecretReadGrantArgs {
   /** Name of the EKS cluster (the Pod Identity Agent add-on must be installed). */
   readonly clusterName: pulumi.Input<string>;

@@ -7,25 +7,44 @@ export type SecretProvider = StoreRefModel['provider'];
 
 /** A SecretStore / ClusterSecretStore as declared in the chart, or as known from the model. */
 export interface SecretStoreDescriptor {
+  /** Name of the store object. */
   readonly name: string;
+  /** Namespaced `SecretStore` or cluster-wide `ClusterSecretStore`. */
   readonly kind: 'SecretStore' | 'ClusterSecretStore';
+  /** The secret manager the store reads. */
   readonly provider: SecretProvider;
-  /** Namespace of a namespaced store. */
+  /**
+   * Namespace of a namespaced store.
+   * @default - none (a ClusterSecretStore, or a store whose chart sets no namespace)
+   */
   readonly namespace?: string;
-  /** AWS or OCI region named on the store. */
+  /**
+   * AWS or OCI region named on the store.
+   * @default - unknown (a store known only by reference)
+   */
   readonly region?: string;
-  /** OCI vault OCID (OCI Vault stores). */
+  /**
+   * OCI vault OCID (OCI Vault stores).
+   * @default - unknown (AWS stores, or a store known only by reference)
+   */
   readonly vaultOcid?: string;
-  /** Service account the store authenticates as (IRSA `auth.jwt.serviceAccountRef` or OKE workload identity). */
+  /**
+   * Service account the store authenticates as (IRSA `auth.jwt.serviceAccountRef` or OKE workload identity).
+   * @default - none (the store uses ESO's own credentials)
+   */
   readonly serviceAccountName?: string;
 }
 
 /** One remote secret the deployed chart reads through External Secrets. */
 export interface ReferencedSecret {
+  /** The store the secret is read through. */
   readonly store: SecretStoreDescriptor;
   /** Secret name or ARN in AWS Secrets Manager; secret name in OCI Vault. */
   readonly remoteKey: string;
-  /** Exact ARN when the model knows it (AWS). */
+  /**
+   * Exact ARN when the model knows it (AWS).
+   * @default - unknown; grants derive the ARN from remoteKey, account and region
+   */
   readonly arn?: string;
   /** Construct paths of the routes / ExternalSecrets that read it, sorted. */
   readonly usedBy: readonly string[];
@@ -71,14 +90,16 @@ export function collectReferencedSecrets(scope: IConstruct, options: CollectRefe
     found.set(key, entry);
   };
 
-  const routes = new Map<string, ApiRouteModel>();
+  const routes = new Map<string, { route: ApiRouteModel; namespace: string | undefined }>();
   for (const c of constructs) {
-    for (const route of routesOf(c)) routes.set(`${route.path}|${route.host}|${route.pathPrefix}`, route);
+    for (const r of routesOf(c)) routes.set(`${r.route.path}|${r.route.host}|${r.route.pathPrefix}`, r);
   }
-  for (const route of routes.values()) {
+  for (const { route, namespace } of routes.values()) {
     for (const ref of secretRefsOfRoute(route)) {
       if (!ref.source) continue;
-      const store = stores.resolve(ref.source.store.name, ref.source.store.kind, undefined) ?? ref.source.store;
+      // The engine reads the synced Secret in the gateway's namespace, so a namespaced store is
+      // the one of that namespace: two charts may each have a store of the same name.
+      const store = stores.resolve(ref.source.store.name, ref.source.store.kind, namespace) ?? ref.source.store;
       stores.add(store);
       add(store, ref.source.remoteKey, ref.source.arn, route.path);
     }
@@ -225,12 +246,23 @@ function describeStoreObject(json: SecretStoreJson): SecretStoreDescriptor | und
   return undefined;
 }
 
-/** Routes a construct carries: a gateway's `routes`, or a SecuredApi's `route`. Duck-typed to keep layers apart. */
-function routesOf(c: IConstruct): readonly ApiRouteModel[] {
+/**
+ * Routes a construct carries, with the namespace of the gateway serving them: a gateway's
+ * `routes`, or a SecuredApi's `route`. Duck-typed to keep layers apart.
+ */
+function routesOf(c: IConstruct): { route: ApiRouteModel; namespace: string | undefined }[] {
   const candidate = c as unknown as { routes?: unknown; route?: unknown; _toGatewayModel?: unknown; gateway?: unknown };
-  if (typeof candidate._toGatewayModel === 'function' && Array.isArray(candidate.routes)) return candidate.routes as ApiRouteModel[];
-  if (candidate.gateway && isRoute(candidate.route)) return [candidate.route];
+  if (typeof candidate._toGatewayModel === 'function' && Array.isArray(candidate.routes)) {
+    const namespace = gatewayNamespace(candidate);
+    return (candidate.routes as ApiRouteModel[]).map((route) => ({ route, namespace }));
+  }
+  if (candidate.gateway && isRoute(candidate.route)) return [{ route: candidate.route, namespace: gatewayNamespace(candidate.gateway) }];
   return [];
+}
+
+function gatewayNamespace(gateway: unknown): string | undefined {
+  const g = gateway as { _toGatewayModel?: () => { namespace?: string } };
+  return typeof g._toGatewayModel === 'function' ? g._toGatewayModel().namespace : undefined;
 }
 
 function isRoute(value: unknown): value is ApiRouteModel {
@@ -255,6 +287,8 @@ class StoreIndex {
       const exact = candidates.find((s) => s.namespace === namespace);
       if (exact) return exact;
     }
-    return candidates.find((s) => !s.namespace || !namespace || kind === 'ClusterSecretStore') ?? candidates[0];
+    const known = candidates.find((s) => !s.namespace || !namespace || kind === 'ClusterSecretStore');
+    // A SecretStore of that name in another namespace is not the one: ESO looks in `namespace` only.
+    return known ?? (kind === 'SecretStore' && namespace ? undefined : candidates[0]);
   }
 }

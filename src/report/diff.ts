@@ -1,6 +1,6 @@
 import type { AccessTopologyModel } from '../model';
 import { code, table } from './markdown-table';
-import { describeValueSource, expandMethods, routeAccessList, routeLocation, type RouteAccess } from './route-access';
+import { describeValueSource, expandMethods, routeAccessList, routeLocation, type RouteAccess, type SecretAddress } from './route-access';
 import { countBySeverity, severityRank, type Severity } from './severity';
 
 /** Every kind of change the security diff reports. */
@@ -93,9 +93,29 @@ function list(xs: readonly string[]): string {
 function authSummary(r: RouteAccess): string {
   const a = r.clientAuth;
   if (a.kind === 'none') return 'PUBLIC';
-  if (a.kind === 'jwt') return `jwt iss=${a.issuer} aud=${(a.audience ?? []).join(',')} alg=${(a.algorithms ?? []).join(',')}`;
+  if (a.kind === 'jwt') {
+    const claims = Object.entries(a.requiredClaims ?? {}).map(([k, v]) => `${k}=${v}`);
+    return `jwt iss=${a.issuer} aud=${(a.audience ?? []).join(',')} alg=${(a.algorithms ?? []).join(',')} jwks=${a.jwksUrl}${claims.length ? ` claims=${claims.join(',')}` : ''}`;
+  }
   if (a.kind === 'apiKey') return `apiKey header=${a.header} keys=${(a.keys ?? []).map((k) => describeValueSource({ kind: 'secret', secret: k })).join('; ')}`;
   return `oidcSession provider=${a.provider}`;
+}
+
+/**
+ * True when the head accepts callers the base did not: another kind of client auth, a new
+ * algorithm or audience, keys fetched from another JWKS URL (whoever controls it can mint
+ * tokens), a required claim dropped or changed, or an additional accepted API key.
+ */
+function clientAuthWeakened(b: RouteAccess['clientAuth'], h: RouteAccess['clientAuth']): boolean {
+  const added = (head: readonly string[] | undefined, base: readonly string[] | undefined) => (head ?? []).some((x) => !(base ?? []).includes(x));
+  if (b.kind !== h.kind) return true;
+  if (added(h.algorithms, b.algorithms) || added(h.audience, b.audience)) return true;
+  if (b.jwksUrl !== h.jwksUrl) return true;
+  const bc = b.requiredClaims ?? {};
+  const hc = h.requiredClaims ?? {};
+  if (Object.keys(bc).some((k) => bc[k] !== hc[k])) return true;
+  const keyId = (k: SecretAddress) => describeValueSource({ kind: 'secret', secret: k });
+  return added((h.keys ?? []).map(keyId), (b.keys ?? []).map(keyId));
 }
 
 function upstreamShape(r: RouteAccess): string {
@@ -119,11 +139,7 @@ function routeChanges(b: RouteAccess, h: RouteAccess): TopologyChange[] {
   } else if (b.clientAuth.public && !h.clientAuth.public) {
     push(ChangeKind.NO_LONGER_PUBLIC, 'info', 'route now requires client authentication', authSummary(b), authSummary(h));
   } else if (authSummary(b) !== authSummary(h)) {
-    const weaker =
-      b.clientAuth.kind !== h.clientAuth.kind ||
-      (h.clientAuth.algorithms ?? []).some((a) => !(b.clientAuth.algorithms ?? []).includes(a)) ||
-      (h.clientAuth.audience ?? []).some((a) => !(b.clientAuth.audience ?? []).includes(a));
-    push(ChangeKind.CLIENT_AUTH_CHANGED, weaker ? 'medium' : 'low', 'client authentication changed', authSummary(b), authSummary(h));
+    push(ChangeKind.CLIENT_AUTH_CHANGED, clientAuthWeakened(b.clientAuth, h.clientAuth) ? 'medium' : 'low', 'client authentication changed', authSummary(b), authSummary(h));
   }
   const removed = b.scopes.filter((s) => !h.scopes.includes(s));
   const added = h.scopes.filter((s) => !b.scopes.includes(s));

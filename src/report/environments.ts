@@ -13,7 +13,10 @@ export interface EnvironmentDifference {
 
 export interface EnvironmentComparison {
   readonly environments: readonly string[];
-  /** True when routes, methods, client-auth kinds, scopes, claims and credential kinds all match. */
+  /**
+   * True when routes, methods, client-auth kinds, scopes, claims and credential kinds all match
+   * (and at least one route was compared).
+   */
   readonly policyIdentical: boolean;
   /** Differences in policy: each one means the environments do not enforce the same thing. */
   readonly policyDifferences: readonly EnvironmentDifference[];
@@ -126,7 +129,8 @@ export function compareEnvironments(topology: AccessTopologyModel, environments:
 
   return {
     environments: [...environments],
-    policyIdentical: policyDifferences.length === 0,
+    // Nothing compared proves nothing: a misspelt environment must not read as "identical".
+    policyIdentical: subjects.size > 0 && policyDifferences.length === 0,
     policyDifferences,
     intendedDifferences,
     routesCompared: subjects.size,

@@ -148,31 +148,44 @@ function valueSources(r: RouteAccess): [string, ValueSource, string][] {
   return out;
 }
 
+/**
+ * A route's scopes are all required (AND), so what grants a method is the route's whole scope
+ * set, not each scope alone. A finding is raised when the scopes that grant a write method
+ * (W) are among those that grant a read method (R ⊇ W): every token able to read can also
+ * write. That covers one scope for GET and POST (on one route or across routes), but not a
+ * write route that requires an extra scope (`orders` + `orders:write`) next to a read route
+ * that requires `orders` only.
+ */
 function sharedScopeFindings(routes: RouteAccess[]): Finding[] {
   // A scope means something per issuer (or per API-key/session realm): group by both.
-  const byScope = new Map<string, { scope: string; realm: string; routes: RouteAccess[]; methods: Set<string> }>();
-  for (const r of routes) {
-    const realm = r.clientAuth.kind === 'jwt' ? `issuer ${r.clientAuth.issuer}` : r.clientAuth.kind;
-    for (const scope of r.scopes) {
-      const key = `${realm}\u0000${scope}`;
-      const entry = byScope.get(key) ?? { scope, realm, routes: [], methods: new Set<string>() };
-      entry.routes.push(r);
-      expandMethods(r.methods).forEach((m) => entry.methods.add(m));
-      byScope.set(key, entry);
-    }
-  }
+  const realmOf = (r: RouteAccess) => (r.clientAuth.kind === 'jwt' ? `issuer ${r.clientAuth.issuer}` : r.clientAuth.kind);
+  const grants = routes
+    .filter((r) => r.scopes.length > 0)
+    .map((r) => {
+      const methods = expandMethods(r.methods);
+      return { route: r, realm: realmOf(r), scopes: [...new Set(r.scopes)].sort(), reads: methods.filter(isReadMethod), writes: methods.filter(WRITE) };
+    });
+  const seen = new Set<string>();
   const out: Finding[] = [];
-  for (const e of byScope.values()) {
-    const methods = [...e.methods];
-    if (!methods.some(isReadMethod) || !methods.some(WRITE)) continue;
-    const first = e.routes[0];
+  for (const w of grants) {
+    if (w.writes.length === 0) continue;
+    const key = `${w.realm}\u0000${w.scopes.join(' ')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const writers = grants.filter((g) => g.realm === w.realm && g.writes.length > 0 && g.scopes.join(' ') === w.scopes.join(' '));
+    const readers = grants.filter((g) => g.realm === w.realm && g.reads.length > 0 && w.scopes.every((s) => g.scopes.includes(s)));
+    if (readers.length === 0) continue;
+    const involved = grants.filter((g) => writers.includes(g) || readers.includes(g)).map((g) => g.route);
+    const reads = [...new Set(readers.flatMap((g) => g.reads))];
+    const writes = [...new Set(writers.flatMap((g) => g.writes))];
+    const what = w.scopes.length === 1 ? `scope "${w.scopes[0]}"` : `scopes ${w.scopes.map((s) => `"${s}"`).join(' + ')} (together)`;
     out.push({
-      gateway: first.gatewayPath,
-      ...(e.routes.length === 1 ? { route: first.routePath } : {}),
-      location: e.routes.map(routeLocation).join(', '),
+      gateway: involved[0].gatewayPath,
+      ...(involved.length === 1 ? { route: involved[0].routePath } : {}),
+      location: involved.map(routeLocation).join(', '),
       kind: FindingKind.SCOPE_SHARED_READ_WRITE,
       severity: 'medium',
-      message: `scope "${e.scope}" (${e.realm}) grants both read (${methods.filter(isReadMethod).join(', ')}) and write (${methods.filter(WRITE).join(', ')}) methods`,
+      message: `${what} (${w.realm}) grants both read (${reads.join(', ')}) and write (${writes.join(', ')}) methods`,
       fix: 'split it, e.g. "orders:read" for GET/HEAD and "orders:write" for POST/PUT/PATCH/DELETE, with one SecuredApi (or methods list) per scope',
     });
   }
@@ -186,34 +199,49 @@ function secretIdentity(s: SecretAddress): string {
     : `${s.namespace ?? ''}/${s.secretName}/${s.key}`;
 }
 
+/** Where a secret comes from, for messages: the remote key when synced, else the Secret key. */
+function secretLabel(s: SecretAddress): string {
+  return s.source ? `${s.source.remoteKey}${s.source.property ? `#${s.source.property}` : ''}` : `Secret ${s.secretName}/${s.key}`;
+}
+
+/**
+ * A secret the gateway sends (header, query parameter, Basic auth, OAuth client) to more
+ * than one backend, whatever credential kinds carry it: the same API key in a header for one
+ * backend and in a query parameter for another is still one key. Token-store logins and
+ * OAuth scopes are not sent to a backend and do not count. Secrets that reach exactly the
+ * same backends from the same routes (a Basic-auth user and password) make one finding.
+ */
 function sharedCredentialFindings(routes: RouteAccess[]): Finding[] {
-  // One identity per upstream credential: the secrets it sends (a token-store login is not sent).
-  const users = new Map<string, { label: string; backends: Set<string>; routes: RouteAccess[] }>();
+  const bySecret = new Map<string, { secret: SecretAddress; credentials: Set<string>; backends: Set<string>; routes: RouteAccess[] }>();
   for (const r of routes) {
     for (const u of r.upstream) {
-      const secrets = Object.entries(u.values)
-        .filter(([field, v]) => v.kind === 'secret' && !field.startsWith('redis.'))
-        .map(([, v]) => (v as Extract<ValueSource, { kind: 'secret' }>).secret);
-      if (secrets.length === 0) continue;
-      const id = `${u.kind}\u0000${secrets.map(secretIdentity).sort().join('\u0000')}`;
-      const label = `${u.kind} ${u.name} (${secrets.map((s) => (s.source ? `${s.source.remoteKey}${s.source.property ? `#${s.source.property}` : ''}` : `Secret ${s.secretName}/${s.key}`)).join(', ')})`;
-      const entry = users.get(id) ?? { label, backends: new Set<string>(), routes: [] };
-      entry.backends.add(r.backend.url);
-      if (!entry.routes.includes(r)) entry.routes.push(r);
-      users.set(id, entry);
+      for (const [field, v] of Object.entries(u.values)) {
+        if (v.kind !== 'secret' || field.startsWith('redis.') || field.startsWith('scopes[')) continue;
+        const id = secretIdentity(v.secret);
+        const entry = bySecret.get(id) ?? { secret: v.secret, credentials: new Set<string>(), backends: new Set<string>(), routes: [] };
+        entry.credentials.add(`${u.kind} ${u.name}`);
+        entry.backends.add(r.backend.url);
+        if (!entry.routes.includes(r)) entry.routes.push(r);
+        bySecret.set(id, entry);
+      }
     }
   }
-  const out: Finding[] = [];
-  for (const e of users.values()) {
+  const groups = new Map<string, { labels: string[]; credentials: Set<string>; backends: string[]; routes: RouteAccess[] }>();
+  for (const e of bySecret.values()) {
     if (e.backends.size < 2) continue;
-    out.push({
-      gateway: e.routes[0].gatewayPath,
-      location: e.routes.map(routeLocation).join(', '),
-      kind: FindingKind.SHARED_CREDENTIAL,
-      severity: 'medium',
-      message: `upstream credential ${e.label} is sent to ${e.backends.size} backends (${[...e.backends].join(', ')}); one leak or rotation affects all of them`,
-      fix: 'give each backend its own credential (its own secret-manager entry)',
-    });
+    const backends = [...e.backends];
+    const key = `${[...backends].sort().join('\u0000')}\u0001${e.routes.map((r) => r.routePath).join('\u0000')}`;
+    const group = groups.get(key) ?? { labels: [], credentials: new Set<string>(), backends, routes: e.routes };
+    group.labels.push(secretLabel(e.secret));
+    e.credentials.forEach((c) => group.credentials.add(c));
+    groups.set(key, group);
   }
-  return out;
+  return [...groups.values()].map((g) => ({
+    gateway: g.routes[0].gatewayPath,
+    location: g.routes.map(routeLocation).join(', '),
+    kind: FindingKind.SHARED_CREDENTIAL,
+    severity: 'medium' as const,
+    message: `upstream credential ${[...g.credentials].join(' / ')} (${g.labels.join(', ')}) is sent to ${g.backends.length} backends (${g.backends.join(', ')}); one leak or rotation affects all of them`,
+    fix: 'give each backend its own credential (its own secret-manager entry)',
+  }));
 }

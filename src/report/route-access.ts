@@ -152,6 +152,7 @@ export function upstreamAccess(c: UpstreamCredentialModel, namespace: string | u
       });
       if (c.tokenStore?.redis.username) values['redis.username'] = valueSource({ kind: 'secret', ref: c.tokenStore.redis.username }, namespace);
       if (c.tokenStore?.redis.password) values['redis.password'] = valueSource({ kind: 'secret', ref: c.tokenStore.redis.password }, namespace);
+      if (c.tokenStore) values['store.encryptionKey'] = valueSource({ kind: 'secret', ref: c.tokenStore.encryptionKey }, namespace);
       return { kind: c.kind, name: c.name, tokenUrl: c.tokenUrl, ...(tokenScopes.length ? { tokenScopes } : {}), values };
     }
   }

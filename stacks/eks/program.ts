@@ -71,7 +71,7 @@ export function deployEks(cfg: EksStackConfig = readEksConfig()) {
   const region = aws.getRegionOutput();
   const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs[0].issuer);
   const oidcProviderArn = pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:oidc-provider/${issuerUrl.apply((u) => u.replace(/^https:\/\//, ''))}`;
-  const kubeconfig = cfg.kubeconfig ?? kubeconfigFor(cfg.clusterName, cluster);
+  const kubeconfig = cfg.kubeconfig ?? kubeconfigFor(cfg.clusterName, cluster, region.region);
   const provider = new k8s.Provider('eks', { kubeconfig, enableServerSideApply: true });
 
   const ns = cfg.createNamespace
@@ -121,9 +121,13 @@ export function deployEks(cfg: EksStackConfig = readEksConfig()) {
   };
 }
 
-/** A kubeconfig that authenticates with `aws eks get-token` (no credential in state). */
-function kubeconfigFor(clusterName: string, cluster: pulumi.Output<aws.eks.GetClusterResult>): pulumi.Output<string> {
-  return pulumi.all([cluster.endpoint, cluster.certificateAuthorities]).apply(([endpoint, cas]) =>
+/**
+ * A kubeconfig that authenticates with `aws eks get-token` (no credential in state). The region
+ * is passed explicitly: the exec plugin does not see `aws:region` from the stack config, and
+ * without a region in the environment `get-token` fails or signs for another region.
+ */
+function kubeconfigFor(clusterName: string, cluster: pulumi.Output<aws.eks.GetClusterResult>, region: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.all([cluster.endpoint, cluster.certificateAuthorities, region]).apply(([endpoint, cas, region]) =>
     JSON.stringify({
       apiVersion: 'v1',
       kind: 'Config',
@@ -133,7 +137,7 @@ function kubeconfigFor(clusterName: string, cluster: pulumi.Output<aws.eks.GetCl
       users: [
         {
           name: clusterName,
-          user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', clusterName, '--output', 'json'] } },
+          user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', clusterName, '--region', region, '--output', 'json'] } },
         },
       ],
     }),

@@ -55,6 +55,13 @@ export interface OkeStackConfig {
   readonly ciliumFqdnEgress: boolean;
   /** `gatewright:createNamespace` — create `namespace`. Default true. */
   readonly createNamespace: boolean;
+  /**
+   * `gatewright:waitForSecrets` — wait until every ExternalSecret is Ready before the routes are
+   * applied. Default false: the OCI policy that lets ESO read the vault is an *output* of this
+   * stack, created by a tenancy admin afterwards, so on the first `pulumi up` the ExternalSecrets
+   * cannot become Ready and waiting would time out. Set it once the policy exists.
+   */
+  readonly waitForSecrets?: boolean;
 }
 
 export function readOkeConfig(): OkeStackConfig {
@@ -79,6 +86,7 @@ export function readOkeConfig(): OkeStackConfig {
     vaultSecrets: config.getObject<OkeStackConfig['vaultSecrets']>('vaultSecrets') ?? { clientId: 'oic-client-id', clientSecret: 'oic-client-secret', scope: 'oic-scope' },
     ciliumFqdnEgress: config.getBoolean('ciliumFqdnEgress') ?? false,
     createNamespace: config.getBoolean('createNamespace') ?? true,
+    waitForSecrets: config.getBoolean('waitForSecrets') ?? false,
   };
 }
 
@@ -133,7 +141,7 @@ export function deployOke(cfg: OkeStackConfig = readOkeConfig()) {
     clusterOcid: cfg.clusterOcid,
     secrets: collectReferencedSecrets(chart),
   });
-  const deployed = new GatewrightChart('oic-on-oke', { chart: app, provider, dependsOn: [esoServiceAccount] });
+  const deployed = new GatewrightChart('oic-on-oke', { chart: app, provider, dependsOn: [esoServiceAccount], waitForSecrets: cfg.waitForSecrets ?? false });
 
   return { namespace: cfg.namespace, ociPolicyStatements, resources: deployed.resources };
 }

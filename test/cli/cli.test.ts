@@ -180,6 +180,26 @@ describe('gatewright errors', () => {
     expect(run.stderr).toContain('ERR_GW_CLI_SOURCE: "no-such-ref-or-dir"');
   });
 
+  it('rejects --environments that name no top-level chart, instead of reporting an empty comparison (in process)', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'envs-'));
+    const topology = { version: 1, gateways: [], workloads: [{ kind: 'Deployment', name: 'app', path: 'staging/app/Resource' }, { kind: 'Deployment', name: 'app', path: 'production/app/Resource' }] };
+    fs.writeFileSync(path.join(dir, 'topology.json'), JSON.stringify(topology));
+    // An "app" that writes a fixed topology, so no TypeScript has to run.
+    const app = 'cp topology.json "$GATEWRIGHT_TOPOLOGY_OUT"';
+    const run = async (environments: string) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await main(['report', '--app', app, '--environments', environments, '--format', 'json'], { cwd: dir, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      return { code, stdout, stderr };
+    };
+    const typo = await run('staging,prodution');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('ERR_GW_CLI_USAGE: --environments names "prodution", which no top-level chart of the app has (charts: production, staging)');
+    const ok = await run('staging,production');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).environments).toMatchObject({ environments: ['staging', 'production'] });
+  });
+
   it('rejects a --base file that is not a gatewright topology (in process)', async () => {
     const file = path.join(tmp, 'not-a-topology.json');
     fs.writeFileSync(file, JSON.stringify({ gateways: [{ name: 'x' }] }));

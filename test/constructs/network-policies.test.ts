@@ -145,6 +145,19 @@ describe('GatewayNetworkPolicies', () => {
     expect(err.field).toBe('clusterCidrs.0');
   });
 
+  it('rejects the gateway’s or the edge’s own namespace as a client namespace', () => {
+    const gatewayNs = catchError(() => synth({ clientNamespaces: ['shop', 'gateway'] }));
+    expect(gatewayNs.field).toBe('clientNamespaces');
+    expect(gatewayNs.message).toContain('"gateway"');
+    expect(catchError(() => synth({ clientNamespaces: ['traefik'] })).message).toContain("the edge's own namespace");
+  });
+
+  it('rejects a /0 cluster CIDR, which the API server refuses as an ipBlock except of 0.0.0.0/0', () => {
+    const err = catchError(() => synth({ clusterCidrs: ['10.0.0.0/16', '0.0.0.0/0'] }));
+    expect(err.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(err.field).toBe('clusterCidrs.1');
+  });
+
   it('rejects an empty cluster CIDR list: internet egress would include the cluster', () => {
     expect(catchError(() => synth({ clusterCidrs: [] })).field).toBe('clusterCidrs');
   });
@@ -245,9 +258,39 @@ describe('GatewayNetworkPolicies with Cilium toFQDNs (opt-in)', () => {
     ]);
   });
 
-  it('fails synth when no external host is known', () => {
+  it('fails synth when no external host is known, naming the construct path once', () => {
     const chart = testChart();
     new GatewayNetworkPolicies(chart, 'edge', { ...baseProps, ciliumFqdnEgress: {} });
-    expect(() => synthObjects(chart)).toThrow(/found no external host names/);
+    expect(() => synthObjects(chart)).toThrow(/\n {2}\[[^\]\s]+\/edge\] ciliumFqdnEgress: found no external host names to allow\. Fix: pass the gateways/);
+  });
+});
+
+describe('NetworkPolicyEvaluator follows the API server defaults', () => {
+  const a: PodEndpoint = { kind: 'pod', name: 'a', namespace: 'ns', labels: { app: 'a' }, ip: '10.0.0.1' };
+  const b: PodEndpoint = { kind: 'pod', name: 'b', namespace: 'ns', labels: { app: 'b' }, ip: '10.0.0.2' };
+  const policy = (spec: Record<string, unknown>) => ({ kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'ns' }, spec: { podSelector: { matchLabels: { app: 'a' } }, ...spec } });
+
+  it('treats `egress: []` without policyTypes as an ingress-only policy (egress stays open)', () => {
+    const e = new NetworkPolicyEvaluator([policy({ egress: [] })]);
+    expect(e.evaluate({ from: a, to: b, port: 80 }).egress).toBe('not-isolated');
+    expect(e.evaluate({ from: b, to: a, port: 80 }).ingress).toBe('denied');
+  });
+
+  it('treats an empty policyTypes list like an absent one (Ingress is isolated)', () => {
+    const e = new NetworkPolicyEvaluator([policy({ policyTypes: [] })]);
+    expect(e.evaluate({ from: b, to: a, port: 80 }).ingress).toBe('denied');
+  });
+
+  it('denies all egress for policyTypes [Egress] without egress rules', () => {
+    const e = new NetworkPolicyEvaluator([policy({ policyTypes: ['Egress'] })]);
+    expect(e.evaluate({ from: a, to: b, port: 80 })).toEqual({ allowed: false, egress: 'denied', ingress: 'not-isolated' });
+    expect(e.evaluate({ from: b, to: a, port: 80 }).ingress).toBe('not-isolated');
+  });
+
+  it('refuses an ipBlock except that is not a strict subset of its cidr, as the API server does', () => {
+    const peer = (cidr: string, except: string[]) => policy({ policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr, except } }] }] });
+    expect(() => new NetworkPolicyEvaluator([peer('0.0.0.0/0', ['0.0.0.0/0'])])).toThrow(/strict subset/);
+    expect(() => new NetworkPolicyEvaluator([peer('10.0.0.0/16', ['192.168.0.0/24'])])).toThrow(/strict subset/);
+    expect(() => new NetworkPolicyEvaluator([peer('10.0.0.0/8', ['10.1.0.0/16'])])).not.toThrow();
   });
 });

@@ -112,8 +112,10 @@ describe('OAuth2ProxyAuth', () => {
     const objects = synthObjects(s.chart);
     const callback = findObject(objects, 'IngressRoute', 'oauth2-proxy-callback').spec.routes[0];
     expect(callback.match).toBe('(Host(`auth.apps.example.com`) || Host(`dashboards.apps.example.com`) || Host(`mlflow.apps.example.com`)) && PathPrefix(`/oauth2/`)');
-    expect(callback.priority).toBe(10000);
-    expect(findObject(objects, 'IngressRoute', 'grafana').spec.routes[0].middlewares).toEqual([{ name: 'oauth2-proxy-auth' }]);
+    // App routes carry explicit priorities now; /oauth2/ must still win on their hosts.
+    const grafana = findObject(objects, 'IngressRoute', 'grafana').spec.routes[0];
+    expect(callback.priority).toBeGreaterThan(grafana.priority);
+    expect(grafana.middlewares).toEqual([{ name: 'oauth2-proxy-auth' }]);
   });
 
   it('works with the open-source TraefikGateway too', () => {

@@ -151,13 +151,37 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
       routes: [
         {
           kind: 'Rule',
-          match: 'Host(`api.example.com`) && (Path(`/orders`) || PathPrefix(`/orders/`)) && (Method(`GET`) || Method(`POST`))',
+          // Methods are the proxy's job (403 through forwardAuth), not the router's.
+          match: 'Host(`api.example.com`) && (Path(`/orders`) || PathPrefix(`/orders/`))',
+          // exact host (300 × 100,000) + length of "/orders"
+          priority: 30_000_007,
           middlewares: [{ name: 'orders-auth' }],
           services: [{ kind: 'Service', name: 'backend', port: 443, scheme: 'https', passHostHeader: false }],
         },
       ],
       tls: { certResolver: 'le', domains: [{ main: 'api.example.com' }] },
     });
+  });
+
+  it('lets a method refused on a sub-route reach that route (the proxy answers 403), not fall through to the parent', () => {
+    const { chart, api } = setup();
+    api('okta', { path: '/okta', methods: ['GET', 'POST', 'PUT'], clientAuth: JWT() });
+    api('okta-users', { path: '/okta/users', methods: ['GET'], clientAuth: JWT() });
+    const objects = synthObjects(chart);
+    const parent = findObject(objects, 'IngressRoute', 'okta').spec.routes[0];
+    const child = findObject(objects, 'IngressRoute', 'okta-users').spec.routes[0];
+    // POST /okta/users matches the child's rule (no Method matcher) and the child ranks higher.
+    expect(child.match).toBe('Host(`api.example.com`) && (Path(`/okta/users`) || PathPrefix(`/okta/users/`))');
+    expect(child.priority).toBeGreaterThan(parent.priority);
+    expect(findObject(objects, 'Middleware', 'okta-users-forward-auth').spec.forwardAuth.address).toMatch(/\/okta-users$/);
+  });
+
+  it('keeps methods in the rule of a public route that bypasses the proxy', () => {
+    const { chart, api } = setup();
+    api('status', { path: '/status', methods: ['GET'], clientAuth: ClientAuth.none() });
+    expect(findObject(synthObjects(chart), 'IngressRoute', 'status').spec.routes[0].match).toBe(
+      'Host(`api.example.com`) && (Path(`/status`) || PathPrefix(`/status/`)) && Method(`GET`)',
+    );
   });
 
   it('sends a public route with no upstream credential straight to the backend, bypassing the proxy', () => {

@@ -29,7 +29,7 @@ describe('examples/oic-on-oke (Traefik Hub)', () => {
   it('pins issuer and audience in the JWT middleware and drops the caller token', () => {
     const jwt = findObject(objects, 'Middleware', 'echo-jwt').spec.plugin.jwt;
     expect(jwt.jwksUrl).toBe('https://idcs-abc.identity.oraclecloud.com:443/admin/v1/SigningCert/jwk');
-    expect(jwt.claims).toBe('Equals(`iss`, `https://identity.oraclecloud.com/`) && Contains(`aud`, `api.example.com`)');
+    expect(jwt.claims).toBe('Equals(`iss`, `https://identity.oraclecloud.com/`) && (Equals(`aud`, `api.example.com`) || OneOf(`aud`, `api.example.com`))');
     expect(jwt.forwardAuthorization).toBe(false);
   });
 

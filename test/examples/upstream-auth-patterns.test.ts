@@ -74,6 +74,7 @@ describe('examples/upstream-auth-patterns (Traefik Hub)', () => {
       forwardHeaders: { 'X-Token-Expires-At': 'exp' },
       store: {
         keyPrefix: 'crm-token',
+        secret: 'urn:k8s:secret:redis-auth:token-encryption-key',
         redis: { endpoints: ['redis.gateway.svc.cluster.local:6379'], password: 'urn:k8s:secret:redis-auth:password', database: 2 },
       },
     });

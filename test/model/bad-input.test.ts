@@ -173,4 +173,31 @@ describe('bad input is rejected at construct time with path, field and fix', () 
     const e = catchError(() => new SecuredApi(chart, 'api', { gateway, backend, host: 'api.example.com', clientAuth: jwt(), endpoint, path: '/other' }));
     expect(e.message).toBe('[chart/api] path: conflicts with endpoint.path "/echo". Fix: drop `path`: the endpoint decides the public path');
   });
+
+  it('rejects a CredentialValue among OAuth scopes, which reports would print as public', () => {
+    const { chart } = setup();
+    const e = catchError(
+      () =>
+        new UpstreamOAuth(chart, 'token', {
+          tokenUrl: 'https://idp.example.com/token',
+          clientId: SecretRef.fromSecret('creds', 'id'),
+          clientSecret: SecretRef.fromSecret('creds', 'secret'),
+          scopes: [CredentialValue.unsafePlaintext('tenant-secret-scope') as never],
+        }),
+    );
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toBe(
+      '[chart/token] scopes[0]: must be a plain scope string or a SecretRef. Fix: write public scopes as strings and keep sensitive ones in a Secret: SecretRef.fromSecret("<secret>", "<key>")',
+    );
+    expect(e.message).not.toContain('tenant-secret-scope');
+  });
+
+  it('rejects empty header sets and combinations, which would silently send nothing', () => {
+    expect(catchError(() => UpstreamCredential.headers({})).message).toBe(
+      '[UpstreamCredential.headers({})] adds no credential. Fix: pass at least one header, e.g. headers({ "X-API-Key": ref })',
+    );
+    expect(catchError(() => UpstreamCredential.combine()).message).toBe(
+      '[UpstreamCredential.combine()] adds no credential. Fix: pass the credentials to combine, or leave upstreamAuth unset for none',
+    );
+  });
 });

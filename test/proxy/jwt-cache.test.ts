@@ -37,6 +37,27 @@ describe('verified-token cache and JWKS', () => {
     expect(await cacheCount('hit')).toBeGreaterThanOrEqual(4);
   });
 
+  it('bounds the verified-token cache for the whole proxy, not per route', async () => {
+    const local = await startTestProxy({ issuer, token, echo }, [route({ name: 'one' }), route({ name: 'two' }), route({ name: 'three' })], {
+      config: { limits: { maxHeaderBytes: 16384, maxTokenBytes: 8192, verifiedTokenCacheEntries: 4 } },
+    });
+    try {
+      const tokens = await Promise.all(Array.from({ length: 4 }, (_, i) => issuer.sign({ sub: `bounded-${i}` })));
+      for (const r of ['one', 'two', 'three']) for (const t of tokens) expect((await call(local.proxy.url, `/${r}`, { headers: bearer(t) })).status).toBe(200);
+      const metrics = (await call(local.proxy.adminUrl, '/metrics')).text;
+      expect(Number(/gatewright_proxy_jwt_cache_entries (\d+)/.exec(metrics)?.[1])).toBe(4);
+      // A token verified for one route is not taken as verified for another.
+      const onlyOne = await issuer.sign({ sub: 'bounded-x' });
+      expect((await call(local.proxy.url, '/one', { headers: bearer(onlyOne) })).status).toBe(200);
+      const misses = async () => Number(/gatewright_proxy_jwt_cache_total\{result="miss"\} (\d+)/.exec((await call(local.proxy.adminUrl, '/metrics')).text)?.[1]);
+      const before = await misses();
+      expect((await call(local.proxy.url, '/two', { headers: bearer(onlyOne) })).status).toBe(200);
+      expect((await misses()) - before).toBe(1);
+    } finally {
+      await local.stop();
+    }
+  });
+
   it('rejects a cached token once it expires', async () => {
     const exp = Math.floor(Date.now() / 1000) + 2;
     const t = await issuer.sign({ exp });
@@ -97,6 +118,37 @@ describe('verified-token cache and JWKS', () => {
       // Keys are stale now and every refresh fails; the cached key still verifies new tokens.
       expect((await call(local.proxy.url, '/stale', { headers: bearer(await issuer.sign({ sub: 'another' })) })).status).toBe(200);
       expect((await call(local.proxy.url, '/stale', { headers: bearer(await issuer.sign({ sub: 'third' })) })).status).toBe(200);
+    } finally {
+      issuer.down = false;
+      await local.stop();
+    }
+  });
+
+  it('does not send a JWKS request per verification while the endpoint is down', async () => {
+    const local = await startTestProxy({ issuer, token, echo }, [route({ name: 'outage' })], { config: { jwks: { refetchCooldownSeconds: 30, maxAgeSeconds: 1 } } });
+    try {
+      expect((await call(local.proxy.url, '/outage', { headers: bearer(await issuer.sign()) })).status).toBe(200);
+      issuer.down = true;
+      await new Promise((r) => setTimeout(r, 1100));
+      const fresh = await Promise.all(Array.from({ length: 20 }, (_, i) => issuer.sign({ sub: `outage-${i}` })));
+      const before = issuer.jwksRequests;
+      // Each token is new (a cache miss, so its key is looked up); the keys are stale.
+      for (const t of fresh) expect((await call(local.proxy.url, '/outage', { headers: bearer(t) })).status).toBe(200);
+      expect(issuer.jwksRequests - before).toBe(1);
+    } finally {
+      issuer.down = false;
+      await local.stop();
+    }
+  });
+
+  it('does not send a JWKS request per request when it was never reachable', async () => {
+    issuer.down = true;
+    const local = await startTestProxy({ issuer, token, echo }, [route({ name: 'cold' })]);
+    try {
+      const t = await issuer.sign();
+      const before = issuer.jwksRequests;
+      for (let i = 0; i < 10; i++) expect((await call(local.proxy.url, '/cold', { headers: bearer(t) })).status).toBe(503);
+      expect(issuer.jwksRequests - before).toBe(1);
     } finally {
       issuer.down = false;
       await local.stop();

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { apiRouteSchema, type ApiRouteModel } from '../../src/model';
+import { compileRoute } from '../../src/proxy/routing/compiled-route';
+import type { CredentialInjector } from '../../src/proxy/upstream/credential-injector';
+import { route } from './support/test-proxy';
 import { normalizeRequestTarget } from '../../src/proxy/routing/normalize-path';
-import { normalizeHost, RouteTable } from '../../src/proxy/routing/route-table';
+import { AMBIGUOUS_ROUTE, hostCovers, normalizeHost, prefixCovers, RouteTable } from '../../src/proxy/routing/route-table';
 import { compilePathRewriter } from '../../src/proxy/routing/path-rewriter';
 
 describe('normalizeRequestTarget', () => {
@@ -45,6 +49,37 @@ describe('RouteTable', () => {
     expect(table.servesHost('proxy.gateway.svc')).toBe(false);
   });
 
+  it('resolve refuses spellings a lenient backend maps to another route, and only those', () => {
+    expect(table.resolve('api.example.com', '/echo/admin/x')).toBe('admin');
+    expect(table.resolve('api.example.com', '/echo;v=1/admin/x')).toBe(AMBIGUOUS_ROUTE);
+    expect(table.resolve('api.example.com', '/echo/admin;x')).toBe(AMBIGUOUS_ROUTE);
+    expect(table.resolve('api.example.com', '/ECHO/x')).toBe(AMBIGUOUS_ROUTE);
+    expect(table.resolve('api.example.com', '/echo/Admin')).toBe(AMBIGUOUS_ROUTE);
+    expect(table.resolve('api.example.com', '/echo./x')).toBe(AMBIGUOUS_ROUTE);
+    expect(table.resolve('api.example.com', '/echo/admin /x')).toBe(AMBIGUOUS_ROUTE);
+    expect(table.resolve('api.example.com', '/\uFF45cho/x')).toBe(AMBIGUOUS_ROUTE);
+    expect(table.resolve('api.example.com', '/echo/x.')).toBe('echo');
+    // The Kelvin sign lower-cases to "k".
+    expect(new RouteTable([{ host: 'h.io', pathPrefix: '/', value: 'root' }, { host: 'h.io', pathPrefix: '/keys', value: 'keys' }]).resolve('h.io', '/\u212Aeys')).toBe(AMBIGUOUS_ROUTE);
+    expect(table.resolve('api.example.com', '/echo/admin/x;v=1')).toBe('admin');
+    expect(table.resolve('api.example.com', '/Other;x')).toBe('root');
+    expect(table.resolve('other.example.com', '/ECHO')).toBe('wild');
+    expect(table.resolve('nowhere.test', '/ECHO')).toBeUndefined();
+    // Prefixes that differ only in case are the configuration's choice, not an attack.
+    const cased = new RouteTable([{ host: 'h.io', pathPrefix: '/API', value: 'upper' }, { host: 'h.io', pathPrefix: '/api', value: 'lower' }]);
+    expect(cased.resolve('h.io', '/api/x')).toBe('lower');
+    expect(cased.resolve('h.io', '/API/x')).toBe('upper');
+  });
+
+  it('hostCovers and prefixCovers', () => {
+    expect(hostCovers('*.example.com', 'a.example.com')).toBe(true);
+    expect(hostCovers('*.example.com', 'example.com')).toBe(false);
+    expect(hostCovers('API.example.com', 'api.example.com')).toBe(true);
+    expect(prefixCovers('/echo', '/echo/x')).toBe(true);
+    expect(prefixCovers('/echo', '/echoes')).toBe(false);
+    expect(prefixCovers('/', '/anything')).toBe(true);
+  });
+
   it('normalizes Host headers', () => {
     expect(normalizeHost('API.Example.com:8443')).toBe('api.example.com');
     expect(normalizeHost('api.example.com.')).toBe('api.example.com');
@@ -62,5 +97,21 @@ describe('compilePathRewriter', () => {
     const strip = compilePathRewriter({ kind: 'replacePrefix', from: '/echo', to: '/' });
     expect(strip('/echo')).toBe('/');
     expect(strip('/echo/x')).toBe('/x');
+  });
+});
+
+describe('compileRoute', () => {
+  const compile = (backend: ApiRouteModel['backend']) =>
+    compileRoute(
+      apiRouteSchema.parse({ ...route({ name: 'svc' }), backend }),
+      { authenticator: undefined, injector: { headerNames: new Set(), queryNames: new Set() } as unknown as CredentialInjector, originOverrides: {} },
+    );
+
+  it('connects to a namespace-less Service in the proxy\'s own namespace, never in "default"', () => {
+    const r = compile({ kind: 'service', serviceName: 'orders', port: 8080, scheme: 'http' });
+    expect(r.connectOrigin).toBe('http://orders:8080');
+    expect(r.upstreamHost).toBe('orders:8080');
+    const explicit = compile({ kind: 'service', serviceName: 'orders', namespace: 'shop', port: 443, scheme: 'https' });
+    expect(explicit.connectOrigin).toBe('https://orders.shop.svc');
   });
 });

@@ -117,6 +117,18 @@ describe('OAuth2 client credentials toward the upstream', () => {
     }
   });
 
+  it('does not send a token request per caller request after the token endpoint refused the client', async () => {
+    const g = await startOAuthProxy();
+    token.plan = [401, 200];
+    for (let i = 0; i < 10; i++) expect((await upstreamAuth(g)).status).toBe(503);
+    expect(token.seen).toHaveLength(1);
+    // A moment later (the pause is at least 1 s) the next request tries again, and recovers.
+    await new Promise((r) => setTimeout(r, 1100));
+    const res = await upstreamAuth(g);
+    expect(res).toMatchObject({ status: 200, auth: 'Bearer upstream-token-1' });
+    expect(token.seen).toHaveLength(2);
+  });
+
   it('answers 503 when the token endpoint is down, leaking nothing', async () => {
     const g = await startOAuthProxy();
     token.plan = [503];

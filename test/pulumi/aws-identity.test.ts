@@ -1,8 +1,8 @@
 import * as k8s from '@pulumi/kubernetes';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { thirdPartyApisOnOathkeeper } from '../../examples/third-party-apis';
-import { ErrorCode } from '../../src';
+import { AwsSecretsManagerStore, ClientAuth, ErrorCode, ExternalNameBackend, SecuredApi, TraefikHubGateway, UpstreamCredential } from '../../src';
 import {
   collectReferencedSecrets,
   IRSA_ROLE_ANNOTATION,
@@ -131,6 +131,39 @@ describe('IrsaRole', () => {
   });
 });
 
+describe('IrsaRole.forChart', () => {
+  it('gives same-named stores of two namespaces one role each, each granted only its own namespace’s secrets', async () => {
+    const app = Testing.app();
+    for (const ns of ['team-a', 'team-b']) {
+      const chart = new Chart(app, ns, { namespace: ns });
+      const store = new AwsSecretsManagerStore(chart, 'aws-sm', { region: 'eu-west-1', serviceAccountName: 'eso' });
+      new SecuredApi(chart, 'partner', {
+        gateway: new TraefikHubGateway(chart, 'gw'),
+        host: `${ns}.example.com`,
+        backend: new ExternalNameBackend(chart, 'partner-api', { externalName: 'api.partner.example.net' }),
+        clientAuth: ClientAuth.none(),
+        upstreamAuth: UpstreamCredential.header('X-Key', store.secretRef({ remoteKey: `${ns}/partner`, secretName: 'partner', key: 'key' })),
+      });
+    }
+    const roles = IrsaRole.forChart(app, {
+      oidcProviderArn: OIDC_PROVIDER_ARN,
+      oidcIssuerUrl: OIDC_ISSUER,
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      serviceAccountMode: ServiceAccountMode.NONE,
+    });
+    await settle(...roles.map((r) => r.roleArn));
+    expect(mocks.resources.filter((r) => r.type === 'gatewright:eks:IrsaRole').map((r) => r.name)).toEqual(expect.arrayContaining(['team-a-aws-sm-irsa', 'team-b-aws-sm-irsa']));
+    const granted = await Promise.all(roles.map(async (r) => JSON.parse(await valueOf(r.permissionPolicy)).Statement[0].Resource));
+    expect(granted).toEqual([
+      ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:team-a/partner-??????'],
+      ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:team-b/partner-??????'],
+    ]);
+    const trusts = await Promise.all(roles.map(async (r) => JSON.parse(await valueOf(r.trustPolicy)).Statement[0].Condition.StringEquals[`${OIDC_ISSUER.replace('https://', '')}:sub`]));
+    expect(trusts).toEqual(['system:serviceaccount:team-a:eso', 'system:serviceaccount:team-b:eso']);
+  });
+});
+
 describe('PodIdentityRole', () => {
   const secrets = collectReferencedSecrets(thirdPartyApisOnOathkeeper(Testing.app()));
   let role: PodIdentityRole;
@@ -190,6 +223,16 @@ describe('policy documents', () => {
     expect(() => secretsReadPolicy({ secretArns: ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:*'] })).toThrow(/wildcard/);
     expect(() => secretsReadPolicy({ secretArns: ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:a?b-??????'] })).toThrow(/wildcard/);
     expect(() => secretsReadPolicy({ secretArns: [], s3Object: { bucket: 'rules', key: 'rules/*' } })).toThrow(/wildcard/);
+  });
+
+  it('allows the -?????? suffix on secret names only: never on a KMS key, never on a resource that is not a secret', () => {
+    const kmsPattern = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-??????';
+    expect(() => secretsReadPolicy({ secretArns: EXPECTED_ARNS, kmsKeyArns: [kmsPattern] })).toThrow(/wildcard/);
+    expect(() => secretsReadPolicy({ secretArns: EXPECTED_ARNS, kmsKeyArns: ['arn:aws:kms:eu-west-1:123456789012:alias/secrets'] })).toThrow(/KMS key ARN/);
+    expect(() => secretsReadPolicy({ secretArns: ['arn:aws:ssm:eu-west-1:123456789012:parameter/prod-??????'] })).toThrow(/Secrets Manager secret ARN/);
+    expect(secretsReadPolicy({ secretArns: ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api-??????'] }).Statement[0].Resource).toEqual([
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api-??????',
+    ]);
   });
 
   it('limits KMS decrypt to calls made through Secrets Manager in the secrets’ regions', () => {

@@ -31,6 +31,16 @@ describe('okeWorkloadPolicyStatements', () => {
     expect(catchError(() => okeWorkloadPolicyStatements({ ...base, vaultOcid: 'vault' })).code).toBe(ErrorCode.INVALID_PROPS);
   });
 
+  it('accepts real OCIDs: a vault OCID with its extra segment, a tenancy OCID (location `tenancy`)', () => {
+    const vault = 'ocid1.vault.oc1.eu-frankfurt-1.b5qvocelaaaao.abtheljs5kjow2l2xkiv2w3c4daptizehxbjavnvnmr42qaqqic';
+    const tenancy = 'ocid1.tenancy.oc1..aaaaaaaaba3pv6wkcr4jqae5f15p2b2m2yt2j6rx32uzr4h25vqstifsfdsq';
+    const [statement] = okeWorkloadPolicyStatements({ ...base, vaultOcid: vault, compartmentOcid: tenancy, secretNames: ['oic-client-id'] });
+    expect(statement).toMatch(/^Allow any-user to read secret-bundles in tenancy where all \{request\.principal\.type = 'workload', /);
+    expect(statement).toContain(`target.vault.id = '${vault}'`);
+    expect(catchError(() => okeWorkloadPolicyStatements({ ...base, vaultOcid: `${vault}.'` })).field).toBe('vaultOcid');
+    expect(catchError(() => okeWorkloadPolicyStatements({ ...base, clusterOcid: 'ocid1.cluster.oc1.eu-frankfurt-1.a.b.c' })).field).toBe('clusterOcid');
+  });
+
   it('refuses an empty name list rather than widening to the vault', () => {
     expect(catchError(() => okeWorkloadPolicyStatements({ ...base, secretNames: [] })).field).toBe('secretNames');
   });

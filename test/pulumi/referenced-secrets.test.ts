@@ -66,6 +66,42 @@ describe('collectReferencedSecrets', () => {
     expect(secrets).toHaveLength(4);
   });
 
+  it('attributes a route secret to the store of its own namespace when two charts name their stores alike', () => {
+    const app = Testing.app();
+    for (const [ns, region] of [['team-a', 'eu-west-1'], ['team-b', 'us-east-1']] as const) {
+      const chart = new Chart(app, ns, { namespace: ns });
+      const store = new AwsSecretsManagerStore(chart, 'aws-sm', { region, serviceAccountName: 'eso' });
+      new SecuredApi(chart, 'partner', {
+        gateway: new TraefikHubGateway(chart, 'gw'),
+        host: `${ns}.example.com`,
+        backend: new ExternalNameBackend(chart, 'partner-api', { externalName: 'api.partner.example.net' }),
+        clientAuth: ClientAuth.none(),
+        upstreamAuth: UpstreamCredential.header('X-Key', store.secretRef({ remoteKey: `${ns}/partner`, secretName: 'partner', key: 'key' })),
+      });
+    }
+    const secrets = collectReferencedSecrets(app);
+    expect(secrets.map((s) => `${s.store.namespace}:${s.store.region}:${s.remoteKey}`).sort()).toEqual(['team-a:eu-west-1:team-a/partner', 'team-b:us-east-1:team-b/partner']);
+    const roles = collectSecretStores(app).map((store) =>
+      secretsManagerArns(
+        secrets.filter((s) => s.store.name === store.name && s.store.namespace === store.namespace),
+        CTX,
+      ),
+    );
+    expect(roles).toEqual([
+      ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:team-a/partner-??????'],
+      ['arn:aws:secretsmanager:us-east-1:123456789012:secret:team-b/partner-??????'],
+    ]);
+    // An ExternalSecret in a third namespace naming "aws-sm" finds no store there: not team-a's.
+    const { ApiObject } = require('cdk8s') as typeof import('cdk8s');
+    new ApiObject(new Chart(app, 'team-c', { namespace: 'team-c' }), 'stray', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'stray' },
+      spec: { secretStoreRef: { name: 'aws-sm', kind: 'SecretStore' }, data: [{ secretKey: 'k', remoteRef: { key: 'team-c/partner' } }] },
+    });
+    expect(catchError(() => collectReferencedSecrets(app)).message).toContain('aws-sm');
+  });
+
   it('rejects an ExternalSecret whose store it cannot attribute to a secret manager', () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'apis' });
     const store = AwsSecretsManagerStore.fromClusterSecretStore('platform-aws');

@@ -68,10 +68,11 @@ describe('stacks/eks', () => {
     expect(policies[0].spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'oathkeeper', 'app.kubernetes.io/instance': 'oathkeeper' });
   });
 
-  it('builds a kubeconfig that authenticates with aws eks get-token, without a credential', () => {
+  it('builds a kubeconfig that authenticates with aws eks get-token in the stack region, without a credential', () => {
     const provider = mocks.find('pulumi:providers:kubernetes', 'eks');
     const kubeconfig = JSON.parse(provider.inputs.kubeconfig);
-    expect(kubeconfig.users[0].user.exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'prod', '--output', 'json']);
+    // The exec plugin does not see aws:region from the stack config: the region must be in the args.
+    expect(kubeconfig.users[0].user.exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'prod', '--region', 'eu-west-1', '--output', 'json']);
     expect(kubeconfig.users[0].user.token).toBeUndefined();
   });
 });
@@ -133,6 +134,12 @@ describe('stacks/oke', () => {
     expect(foundation.dependencies).toContain(sa.urn);
   });
 
+  it('does not wait for the ExternalSecrets by default: the OCI policy they need is created after the first pulumi up', () => {
+    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'oic-on-oke-foundation');
+    const es = foundation.inputs.objs.find((o: any) => o.kind === 'ExternalSecret');
+    expect(es.metadata.annotations?.['pulumi.com/waitFor']).toBeUndefined();
+  });
+
   it('fences Traefik: open on its ports, egress to DNS, the API server on 6443 and the internet on 443 outside the cluster', () => {
     const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'oic-on-oke-foundation');
     const egress = foundation.inputs.objs.find((o: any) => o.metadata.name === 'traefik-fence-gateway-egress');
@@ -169,5 +176,6 @@ describe('stack config', () => {
     const cfg = readOkeConfig();
     expect(await pulumi.isSecret(cfg.kubeconfig)).toBe(true);
     expect(cfg.vaultSecrets).toEqual({ clientId: 'oic-client-id', clientSecret: 'oic-client-secret', scope: 'oic-scope' });
+    expect(cfg.waitForSecrets).toBe(false);
   });
 });

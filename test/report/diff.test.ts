@@ -56,10 +56,34 @@ describe('security diff', () => {
     expect(kinds(changes(one({ methods: ['GET', 'POST'] }), one({ methods: ['GET'] })))).toEqual(['methods-removed:info']);
   });
 
-  it('reports client-auth changes: issuer (low) and a new audience (medium)', () => {
+  it('reports client-auth changes: a new audience (medium), another identity provider (medium), the issuer alone (low)', () => {
     const other = (audience: string[]) => ClientAuth.jwt({ jwksUrl: 'https://login.example.com/.well-known/jwks.json', issuer: 'https://login.example.com/', audience });
     expect(kinds(changes(one({ clientAuth: other(['shop-api']) }), one({ clientAuth: other(['shop-api', 'any']) })))).toEqual(['client-auth-changed:medium']);
-    expect(kinds(changes(one(), one({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://b.example.com/jwks', issuer: 'https://b.example.com/', audience: 'shop-api' }) })))).toEqual(['client-auth-changed:low']);
+    // Another issuer whose keys come from another JWKS: a different set of callers can mint tokens.
+    expect(kinds(changes(one(), one({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://b.example.com/jwks', issuer: 'https://b.example.com/', audience: 'shop-api' }) })))).toEqual(['client-auth-changed:medium']);
+    expect(kinds(changes(one(), one({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://login.example.com/.well-known/jwks.json', issuer: 'https://login.example.com/v2', audience: 'shop-api' }) })))).toEqual(['client-auth-changed:low']);
+  });
+
+  it('reports a JWKS URL moved elsewhere, with the same issuer, as a weakening (medium)', () => {
+    const keysAt = (jwksUrl: string) => ClientAuth.jwt({ jwksUrl, issuer: 'https://login.example.com/', audience: 'shop-api' });
+    const cs = changes(one({ clientAuth: keysAt('https://login.example.com/.well-known/jwks.json') }), one({ clientAuth: keysAt('https://keys.attacker.example/jwks.json') }));
+    expect(kinds(cs)).toEqual(['client-auth-changed:medium']);
+    expect(cs[0].after).toContain('https://keys.attacker.example/jwks.json');
+  });
+
+  it('reports a required JWT claim dropped as medium and one added as low', () => {
+    const pinned = (requiredClaims: Record<string, string>) =>
+      ClientAuth.jwt({ jwksUrl: 'https://login.example.com/.well-known/jwks.json', issuer: 'https://login.example.com/', audience: 'shop-api', requiredClaims });
+    expect(kinds(changes(one({ clientAuth: pinned({ azp: 'shop-frontend' }) }), one({ clientAuth: pinned({}) })))).toEqual(['client-auth-changed:medium']);
+    expect(kinds(changes(one({ clientAuth: pinned({ azp: 'shop-frontend' }) }), one({ clientAuth: pinned({ azp: 'anyone' }) })))).toEqual(['client-auth-changed:medium']);
+    expect(kinds(changes(one({ clientAuth: pinned({}) }), one({ clientAuth: pinned({ azp: 'shop-frontend' }) })))).toEqual(['client-auth-changed:low']);
+  });
+
+  it('reports an additional accepted API key as medium', () => {
+    const key = (name: string) => aws.secretRef({ remoteKey: `prod/${name}`, property: 'key', secretName: `${name}-key`, key: 'key' });
+    const keyed = (...names: string[]) => ({ clientAuth: ClientAuth.apiKey({ keys: names.map(key) }) });
+    expect(kinds(changes(one(keyed('a')), one(keyed('a', 'b'))))).toEqual(['client-auth-changed:medium']);
+    expect(kinds(changes(one(keyed('a', 'b')), one(keyed('a'))))).toEqual(['client-auth-changed:low']);
   });
 
   it('reports upstream credential and secret source changes separately', () => {

@@ -48,5 +48,7 @@ describe('environment comparison', () => {
   it('says so when the named environments have no routes', () => {
     const md = renderAccessReport(both(), { environments: ['dev', 'qa'] });
     expect(md).toContain('No routes found in `dev`, `qa`');
+    // A CI gate on the JSON must not read "identical" when nothing was compared.
+    expect(compareEnvironments(both(), ['dev', 'qa'])).toMatchObject({ routesCompared: 0, policyIdentical: false });
   });
 });

@@ -69,6 +69,27 @@ describe('findings', () => {
     expect(shared[0].message).toContain('"orders"');
   });
 
+  it('does not flag a scope that grants writes only together with a write scope (all required scopes count)', () => {
+    const fs = findingsOf((app) => {
+      const { chart, gateway } = gatewayChart(app);
+      api(chart, gateway, 'list', { scopes: ['orders'], methods: ['GET'] });
+      api(chart, gateway, 'create', { scopes: ['orders', 'orders:write'], methods: ['POST'] });
+    });
+    expect(ofKind(fs, FindingKind.SCOPE_SHARED_READ_WRITE)).toEqual([]);
+  });
+
+  it('flags a write route whose scopes every reading token already carries', () => {
+    const fs = findingsOf((app) => {
+      const { chart, gateway } = gatewayChart(app);
+      api(chart, gateway, 'list', { scopes: ['orders', 'orders:read'], methods: ['GET'] });
+      api(chart, gateway, 'create', { scopes: ['orders'], methods: ['POST'] });
+    });
+    const shared = ofKind(fs, FindingKind.SCOPE_SHARED_READ_WRITE);
+    expect(shared).toHaveLength(1);
+    expect(shared[0]).toMatchObject({ location: 'api.example.com/list, api.example.com/create' });
+    expect(shared[0].message).toContain('scope "orders"');
+  });
+
   it('does not treat the same scope name from two issuers as one scope', () => {
     const fs = findingsOf((app) => {
       const { chart, gateway } = gatewayChart(app);
@@ -105,6 +126,35 @@ describe('findings', () => {
     expect(shared).toHaveLength(1);
     expect(shared[0].message).toContain('prod/legacy#password');
     expect(shared[0].message).toContain('2 backends');
+  });
+
+  it('flags one API key sent to two backends even when one sends it as a header and the other as a query parameter', () => {
+    const fs = findingsOf((app) => {
+      const { chart, gateway } = gatewayChart(app);
+      const key = aws.secretRef({ remoteKey: 'prod/partner', property: 'key', secretName: 'partner-key', key: 'key' });
+      api(chart, gateway, 'a', { upstreamAuth: UpstreamCredential.header('X-Key', key) });
+      api(chart, gateway, 'b', { upstreamAuth: UpstreamCredential.queryParam('api_key', key) });
+    });
+    const shared = ofKind(fs, FindingKind.SHARED_CREDENTIAL);
+    expect(shared).toHaveLength(1);
+    expect(shared[0].message).toContain('prod/partner#key');
+    expect(shared[0].message).toContain('2 backends');
+    expect(shared[0].location).toBe('api.example.com/a, api.example.com/b');
+  });
+
+  it('flags a Basic-auth password shared by two backends even when the user names differ', () => {
+    const fs = findingsOf((app) => {
+      const { chart, gateway } = gatewayChart(app);
+      // One secret-manager password, synced into each backend's own Secret next to its user.
+      const password = (name: string) => aws.secretRef({ remoteKey: 'prod/legacy', property: 'password', secretName: `${name}-creds`, key: 'password' });
+      const user = (name: string) => aws.secretRef({ remoteKey: `prod/${name}`, property: 'user', secretName: `${name}-creds`, key: 'user' });
+      api(chart, gateway, 'a', { upstreamAuth: UpstreamCredential.basicAuth(user('a'), password('a')) });
+      api(chart, gateway, 'b', { upstreamAuth: UpstreamCredential.basicAuth(user('b'), password('b')) });
+    });
+    const shared = ofKind(fs, FindingKind.SHARED_CREDENTIAL);
+    expect(shared).toHaveLength(1);
+    expect(shared[0].message).toContain('prod/legacy#password');
+    expect(shared[0].message).not.toContain('prod/a#user');
   });
 
   it('flags plain-HTTP upstreams: high across the network, medium in-cluster with a credential, low without', () => {

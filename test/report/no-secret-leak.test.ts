@@ -76,6 +76,25 @@ describe('no secret value in any output', () => {
     }
   });
 
+  it('keeps plaintext Basic-auth user and password out of the report, findings and diff', () => {
+    const basic = (variant: string) =>
+      topologyOf((app) => {
+        const { chart, gateway } = gatewayChart(app);
+        api(chart, gateway, 'legacy', {
+          upstreamAuth: UpstreamCredential.basicAuth(CredentialValue.unsafePlaintext(`s3cr3t-basic-user${variant}`), CredentialValue.unsafePlaintext(`s3cr3t-basic-pass${variant}`)),
+        });
+      });
+    const t1 = basic('');
+    const t2 = basic('-rotated');
+    for (const text of [JSON.stringify(t1), renderAccessReport(t1), renderAccessReport(t1, { format: 'json' }), JSON.stringify(findings(t1)), renderTopologyDiff(diffTopologies(t1, t2)), renderTopologyDiff(diffTopologies(t1, t2), 'json')]) {
+      expectNoSeededValue(text);
+    }
+    expect(findings(t1).filter((f) => f.kind === 'plaintext-credential').map((f) => f.message)).toEqual([
+      'upstream basicAuth Authorization username is written into the manifests in plaintext (value not shown)',
+      'upstream basicAuth Authorization password is written into the manifests in plaintext (value not shown)',
+    ]);
+  });
+
   it('keeps values out of the topology file written at synth', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-leak-'));
     const out = path.join(dir, 'topology.json');

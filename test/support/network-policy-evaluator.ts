@@ -87,6 +87,7 @@ export class NetworkPolicyEvaluator {
     private readonly namespaceLabels: Record<string, Record<string, string>> = {},
   ) {
     this.policies = objects.filter((o) => o.kind === 'NetworkPolicy') as NetworkPolicyObject[];
+    this.policies.forEach(checkIpBlocks);
   }
 
   evaluate(c: Connection): Verdict {
@@ -135,10 +136,31 @@ export class NetworkPolicyEvaluator {
   }
 }
 
-/** `policyTypes` defaults: Ingress always, Egress when egress rules exist. */
+/**
+ * `policyTypes` as the API server defaults it: an absent *or empty* list becomes Ingress, plus
+ * Egress when there is at least one egress rule (`egress: []` does not count).
+ */
 function policyTypesOf(p: NetworkPolicyObject): ('Ingress' | 'Egress')[] {
-  if (p.spec.policyTypes) return p.spec.policyTypes;
-  return p.spec.egress ? ['Ingress', 'Egress'] : ['Ingress'];
+  if (p.spec.policyTypes?.length) return p.spec.policyTypes;
+  return p.spec.egress?.length ? ['Ingress', 'Egress'] : ['Ingress'];
+}
+
+/**
+ * The API server rejects an `ipBlock` whose `except` entry is not a strict subset of `cidr`;
+ * so does the evaluator, so a test never passes on a policy a cluster would refuse.
+ */
+function checkIpBlocks(p: NetworkPolicyObject): void {
+  for (const rule of [...(p.spec.ingress ?? []), ...(p.spec.egress ?? [])]) {
+    for (const peer of [...(rule.from ?? []), ...(rule.to ?? [])]) {
+      if (!peer.ipBlock) continue;
+      const bits = Number(peer.ipBlock.cidr.split('/')[1]);
+      for (const e of peer.ipBlock.except ?? []) {
+        if (!inCidr(e.split('/')[0], peer.ipBlock.cidr) || Number(e.split('/')[1]) <= bits) {
+          throw new Error(`NetworkPolicy ${p.metadata.namespace ?? 'default'}/${p.metadata.name}: ipBlock except ${e} is not a strict subset of ${peer.ipBlock.cidr}`);
+        }
+      }
+    }
+  }
 }
 
 /** An absent port list matches every port and protocol. */

@@ -1,5 +1,5 @@
 import type { ClientAuthModel, JWT_ALGORITHMS } from '../../model';
-import { SecretRef } from '../secrets/secret-ref';
+import { rejectPlaintext, SecretRef } from '../secrets/secret-ref';
 
 /** Options for {@link ClientAuth.jwt}. */
 export interface JwtClientAuthOptions {
@@ -41,9 +41,10 @@ export interface ApiKeyClientAuthOptions {
    */
   readonly header?: string;
   /**
-   * Secret keys holding accepted API keys. Traefik Hub expects each to hold an htpasswd-style
-   * hash (`htpasswd -nbB "" KEY | cut -c 2-`); the reference proxy accepts plain keys or those
-   * hashes' plain originals (see README).
+   * Secret keys holding accepted API keys, one accepted key per ref. What the Secret holds
+   * depends on the engine: Traefik Hub's `apiKey` middleware compares against an
+   * htpasswd-style hash (`htpasswd -nbB "" KEY | cut -c 2-`), the reference proxy against the
+   * plain key itself. A Secret filled for one engine therefore does not work on the other.
    */
   readonly keys: readonly SecretRef[];
 }
@@ -89,8 +90,13 @@ export class ClientAuth {
 
   /** A static API key in a request header, checked against keys held in Secrets. */
   static apiKey(options: ApiKeyClientAuthOptions): ClientAuth {
-    const keys = (options.keys ?? []).map((k) => (k instanceof SecretRef ? k._toModel() : (k as unknown)));
-    return new ClientAuth({ kind: 'apiKey', header: options.header ?? 'X-API-Key', keys } as ClientAuthModel);
+    const given: readonly unknown[] = options.keys ?? [];
+    const keys = given.map((k) => (k instanceof SecretRef ? k._toModel() : k));
+    // A string here is an API key pasted into the code (JavaScript or a cast): refuse it by
+    // name once the SecuredApi using it supplies a construct path.
+    const plaintextAt = given.findIndex((k) => typeof k === 'string');
+    const plaintextField = plaintextAt < 0 ? undefined : `clientAuth.keys.${plaintextAt}`;
+    return new ClientAuth({ kind: 'apiKey', header: options.header ?? 'X-API-Key', keys } as ClientAuthModel, plaintextField);
   }
 
   /** A browser session checked by a forward-auth service such as OAuth2 Proxy. */
@@ -110,10 +116,17 @@ export class ClientAuth {
     return new ClientAuth({ kind: 'none' });
   }
 
-  private constructor(private readonly model: ClientAuthModel) {}
+  private constructor(
+    private readonly model: ClientAuthModel,
+    private readonly plaintextField?: string,
+  ) {}
 
-  /** @internal validated by the SecuredApi that uses it, so errors name that construct */
-  _toModel(): ClientAuthModel {
+  /**
+   * @internal validated by the SecuredApi that uses it, so errors name that construct
+   * @param usedBy construct path of that SecuredApi, named in errors
+   */
+  _toModel(usedBy = 'ClientAuth'): ClientAuthModel {
+    if (this.plaintextField) rejectPlaintext(usedBy, this.plaintextField);
     return this.model;
   }
 }

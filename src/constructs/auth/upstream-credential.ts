@@ -1,4 +1,4 @@
-import type { UpstreamCredentialModel } from '../../model';
+import { ErrorCode, GatewrightError, type UpstreamCredentialModel } from '../../model';
 import { toCredentialValueModel, type CredentialInput } from '../secrets/credential-value';
 
 /** Something that tells the gateway which credential(s) to add toward the backend. */
@@ -30,6 +30,7 @@ export class UpstreamCredential implements IUpstreamCredential {
 
   /** Several headers at once: `headers({ 'DD-API-KEY': ref1, 'DD-APPLICATION-KEY': ref2 })`. */
   static headers(values: Readonly<Record<string, CredentialInput>>): UpstreamCredential {
+    if (Object.keys(values ?? {}).length === 0) throw emptyCredential('UpstreamCredential.headers({})', 'pass at least one header, e.g. headers({ "X-API-Key": ref })');
     return UpstreamCredential.combine(...Object.entries(values).map(([name, value]) => UpstreamCredential.header(name, value)));
   }
 
@@ -53,6 +54,7 @@ export class UpstreamCredential implements IUpstreamCredential {
 
   /** Several credentials on the same request, e.g. an OAuth token plus a static API key. */
   static combine(...credentials: IUpstreamCredential[]): UpstreamCredential {
+    if (credentials.length === 0) throw emptyCredential('UpstreamCredential.combine()', 'pass the credentials to combine, or leave upstreamAuth unset for none');
     return new UpstreamCredential((usedBy) => credentials.flatMap((c) => c._toUpstreamModels(usedBy)));
   }
 
@@ -62,4 +64,9 @@ export class UpstreamCredential implements IUpstreamCredential {
   _toUpstreamModels(usedBy: string): UpstreamCredentialModel[] {
     return this.produce(usedBy);
   }
+}
+
+/** An empty combination would silently send no credential; say so instead. */
+function emptyCredential(call: string, fix: string): GatewrightError {
+  return new GatewrightError({ code: ErrorCode.INVALID_PROPS, path: call, problem: 'adds no credential', fix });
 }

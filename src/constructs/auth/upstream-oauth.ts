@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { dnsLabel, oauthClientCredentialsSchema, parseOrThrow, type UpstreamCredentialModel } from '../../model';
-import type { SecretRef } from '../secrets/secret-ref';
+import { dnsLabel, ErrorCode, GatewrightError, oauthClientCredentialsSchema, parseOrThrow, type UpstreamCredentialModel } from '../../model';
+import { rejectPlaintext, SecretRef } from '../secrets/secret-ref';
 import { toCredentialValueModel, type CredentialInput } from '../secrets/credential-value';
 import type { IUpstreamCredential } from './upstream-credential';
 
@@ -8,16 +8,41 @@ import type { IUpstreamCredential } from './upstream-credential';
 export interface RedisTokenStore {
   /** `host:port` endpoints. */
   readonly endpoints: readonly string[];
-  /** @default - no username */
+  /**
+   * Redis ACL user name.
+   * @default - no username
+   */
   readonly username?: SecretRef;
-  /** @default - no password */
+  /**
+   * Redis password.
+   * @default - no password
+   */
   readonly password?: SecretRef;
-  /** @default 0 */
+  /**
+   * Redis database number.
+   * @default 0
+   */
   readonly database?: number;
-  /** @default - engine default */
+  /**
+   * Prefix of the keys tokens are stored under, so several gateways can share one Redis.
+   * @default - the engine's default prefix
+   */
   readonly keyPrefix?: string;
 }
 
+/** Where fetched tokens are shared between gateway replicas. */
+export interface UpstreamOAuthTokenStore {
+  /** A Redis (or Sentinel) deployment the gateway replicas share. */
+  readonly redis: RedisTokenStore;
+  /**
+   * Key that encrypts tokens at rest in Redis (Traefik Hub `store.secret`, required by Hub
+   * whenever a store is set). The Secret value must be 16, 24 or 32 characters long, e.g.
+   * `openssl rand -hex 16`.
+   */
+  readonly encryptionKey: SecretRef;
+}
+
+/** Props of {@link UpstreamOAuth}. */
 export interface UpstreamOAuthProps {
   /** `https://` token endpoint of the authorization server. */
   readonly tokenUrl: string;
@@ -55,7 +80,7 @@ export interface UpstreamOAuthProps {
    * Share tokens between gateway replicas through Redis (Traefik Hub).
    * @default - each replica caches its own token
    */
-  readonly tokenStore?: { readonly redis: RedisTokenStore };
+  readonly tokenStore?: UpstreamOAuthTokenStore;
   /**
    * Refresh this many seconds before expiry (reference proxy).
    * @default 60
@@ -97,9 +122,21 @@ export class UpstreamOAuth extends Construct implements IUpstreamCredential {
       tokenUrl: p.tokenUrl,
       clientId: toCredentialValueModel(p.clientId, path, 'clientId'),
       clientSecret: toCredentialValueModel(p.clientSecret, path, 'clientSecret'),
-      scopes: (p.scopes ?? []).map((s, i) =>
-        typeof s === 'string' ? { kind: 'unsafePlaintext' as const, value: s } : toCredentialValueModel(s, path, `scopes[${i}]`),
-      ),
+      scopes: (p.scopes ?? []).map((s, i) => {
+        // A plain string scope is public by contract (reports print it); anything sensitive must
+        // be a SecretRef. A CredentialValue would be indistinguishable from a public scope.
+        if (typeof s === 'string') return { kind: 'unsafePlaintext' as const, value: s };
+        if (!(s instanceof SecretRef)) {
+          throw new GatewrightError({
+            code: ErrorCode.INVALID_PROPS,
+            path,
+            field: `scopes[${i}]`,
+            problem: 'must be a plain scope string or a SecretRef',
+            fix: 'write public scopes as strings and keep sensitive ones in a Secret: SecretRef.fromSecret("<secret>", "<key>")',
+          });
+        }
+        return toCredentialValueModel(s, path, `scopes[${i}]`);
+      }),
       ...(p.audience ? { audience: p.audience } : {}),
       claims: { ...(p.claims ?? {}) },
       forwardHeaders: { ...(p.forwardHeaders ?? {}) },
@@ -109,11 +146,12 @@ export class UpstreamOAuth extends Construct implements IUpstreamCredential {
             tokenStore: {
               redis: {
                 endpoints: [...p.tokenStore.redis.endpoints],
-                ...(p.tokenStore.redis.username ? { username: p.tokenStore.redis.username._toModel() } : {}),
-                ...(p.tokenStore.redis.password ? { password: p.tokenStore.redis.password._toModel() } : {}),
+                ...(p.tokenStore.redis.username ? { username: redisSecretModel(p.tokenStore.redis.username, path, 'tokenStore.redis.username') } : {}),
+                ...(p.tokenStore.redis.password ? { password: redisSecretModel(p.tokenStore.redis.password, path, 'tokenStore.redis.password') } : {}),
                 ...(p.tokenStore.redis.database !== undefined ? { database: p.tokenStore.redis.database } : {}),
                 ...(p.tokenStore.redis.keyPrefix ? { keyPrefix: p.tokenStore.redis.keyPrefix } : {}),
               },
+              encryptionKey: redisSecretModel(p.tokenStore.encryptionKey, path, 'tokenStore.encryptionKey'),
             },
           }
         : {}),
@@ -121,4 +159,11 @@ export class UpstreamOAuth extends Construct implements IUpstreamCredential {
     };
     return [parseOrThrow(oauthClientCredentialsSchema, model, path)];
   }
+}
+
+/** A Redis credential's model form; a string (JavaScript or a cast) is a plaintext secret. */
+function redisSecretModel(ref: SecretRef, path: string, field: string): unknown {
+  if (typeof (ref as unknown) === 'string') rejectPlaintext(path, field);
+  // Anything else that is not a SecretRef goes on to the schema, which names the field.
+  return ref instanceof SecretRef ? ref._toModel() : ref;
 }

@@ -1,8 +1,10 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { externalNameBackendSchema, parseOrThrow, type BackendModel, type ExternalNameBackendModel } from '../../model';
+import { parentChartOf } from '../parent-chart';
 import type { IBackend } from './backend';
 
+/** Props of {@link ExternalNameBackend}. */
 export interface ExternalNameBackendProps {
   /** DNS name of the external backend, without scheme or path: `myinst.integration.ocp.oraclecloud.com`. */
   readonly externalName: string;
@@ -29,6 +31,25 @@ export interface ExternalNameBackendProps {
   readonly namespace?: string;
 }
 
+/** Options for {@link ExternalNameBackend.fromService}. */
+export interface ExternalNameServiceOptions {
+  /**
+   * Port of the external backend, as the existing Service lists it.
+   * @default 443
+   */
+  readonly port?: number;
+  /**
+   * Protocol spoken to the backend.
+   * @default - 'https', or 'http' when port is 80
+   */
+  readonly scheme?: 'https' | 'http';
+  /**
+   * Namespace of the existing Service.
+   * @default - the gateway's namespace
+   */
+  readonly namespace?: string;
+}
+
 /**
  * An external backend (SaaS API, Oracle Integration Cloud) reached through a Kubernetes
  * `ExternalName` Service, so routes address it like an in-cluster service.
@@ -36,7 +57,7 @@ export interface ExternalNameBackendProps {
  */
 export class ExternalNameBackend extends Construct implements IBackend {
   /** Reference an ExternalName Service that already exists (nothing is created). */
-  static fromService(serviceName: string, externalName: string, options: { port?: number; scheme?: 'https' | 'http'; namespace?: string } = {}): IBackend {
+  static fromService(serviceName: string, externalName: string, options: ExternalNameServiceOptions = {}): IBackend {
     const model = parseOrThrow(
       externalNameBackendSchema,
       {
@@ -59,7 +80,7 @@ export class ExternalNameBackend extends Construct implements IBackend {
   constructor(scope: Construct, id: string, props: ExternalNameBackendProps) {
     super(scope, id);
     const port = props.port ?? 443;
-    const namespace = props.namespace ?? Chart.of(this).namespace;
+    const namespace = props.namespace ?? parentChartOf(this).namespace;
     this.model = parseOrThrow(
       externalNameBackendSchema,
       {

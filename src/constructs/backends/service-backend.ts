@@ -21,9 +21,11 @@ export interface ServiceBackendOptions {
 export class ServiceBackend {
   /** Reference an existing Service by name. */
   static fromServiceName(serviceName: string, options: ServiceBackendOptions): IBackend {
+    // `?? {}`: from JavaScript a forgotten options object becomes "port: is required".
+    const o: Partial<ServiceBackendOptions> = options ?? {};
     const model = parseOrThrow(
       serviceBackendSchema,
-      { kind: 'service', serviceName, port: options.port, scheme: options.scheme ?? 'http', ...(options.namespace ? { namespace: options.namespace } : {}) },
+      { kind: 'service', serviceName, port: o.port, scheme: o.scheme ?? 'http', ...(o.namespace ? { namespace: o.namespace } : {}) },
       `ServiceBackend.fromServiceName(${serviceName})`,
     );
     return { _toBackendModel: () => model };

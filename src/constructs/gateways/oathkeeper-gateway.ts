@@ -1,4 +1,5 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
+import { parentChartOf } from '../parent-chart';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Rule } from '../../../imports/oathkeeper.ory.sh';
@@ -30,6 +31,7 @@ export enum OathkeeperRulesFormat {
   YAML = 'yaml',
 }
 
+/** Props of {@link OathkeeperGateway}. */
 export interface OathkeeperGatewayProps {
   /**
    * Namespace of the Rules, ConfigMaps and synced Secrets: the namespace Oathkeeper runs in
@@ -123,7 +125,7 @@ export class OathkeeperGateway extends Construct implements IGateway {
 
   constructor(scope: Construct, id: string, props: OathkeeperGatewayProps = {}) {
     super(scope, id);
-    const namespace = props.namespace ?? Chart.of(this).namespace;
+    const namespace = props.namespace ?? parentChartOf(this).namespace;
     const name = props.name ?? id;
     this.model = parseOrThrow(
       gatewaySchema,

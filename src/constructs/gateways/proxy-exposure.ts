@@ -1,4 +1,4 @@
-import type { GatewayTls } from './traefik-hub-gateway';
+import type { GatewayTls } from './traefik-routing';
 
 /** Options for {@link ProxyExposure.traefik}. */
 export interface TraefikProxyExposureOptions {

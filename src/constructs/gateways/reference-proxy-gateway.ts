@@ -6,8 +6,9 @@ import { ReferenceProxy } from '../reference-proxy/reference-proxy';
 import type { IGateway } from './gateway';
 import { ProxyExposure, type ProxyExposureModel } from './proxy-exposure';
 import { RouteRegistry } from './route-registry';
-import { emitTraefikRoute, traefikGatewayModel } from './traefik-hub-gateway';
+import { emitTraefikRoute, traefikGatewayModel } from './traefik-routing';
 
+/** Props of {@link ReferenceProxyGateway}. */
 export interface ReferenceProxyGatewayProps {
   /**
    * How traffic from outside the cluster reaches the proxy.

@@ -4,8 +4,9 @@ import { renderTraefikRoute } from '../../targets/traefik/render-route';
 import { ReferenceProxy } from '../reference-proxy/reference-proxy';
 import type { IGateway } from './gateway';
 import { RouteRegistry } from './route-registry';
-import { crossNamespaceOf, emitTraefikRoute, traefikGatewayModel, type TraefikRoutingProps } from './traefik-hub-gateway';
+import { crossNamespaceOf, emitTraefikRoute, traefikGatewayModel, type TraefikRoutingProps } from './traefik-routing';
 
+/** Props of {@link TraefikGateway}. */
 export interface TraefikGatewayProps extends TraefikRoutingProps {
   /**
    * The reference proxy that answers the forwardAuth sub-requests. Pass your own to size or

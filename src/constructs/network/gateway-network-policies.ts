@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { dnsLabel, ErrorCode, GatewrightError, parseOrThrow, port, type ApiRouteModel } from '../../model';
+import { dnsLabel, ErrorCode, externalHostsOfRoute, GatewrightError, parseOrThrow, port } from '../../model';
 import type { IGateway } from '../gateways/gateway';
 
 /** The label every namespace carries with its own name (Kubernetes ≥ 1.22), used to select namespaces by name. */
@@ -70,6 +70,7 @@ export interface CiliumFqdnEgressOptions {
   readonly extraHosts?: readonly string[];
 }
 
+/** Props of {@link GatewayNetworkPolicies}. */
 export interface GatewayNetworkPoliciesProps {
   /** The gateway's pods (Traefik Hub, the reference proxy, Oathkeeper). */
   readonly gateway: WorkloadSelector;
@@ -143,6 +144,11 @@ export interface GatewayNetworkPoliciesProps {
 const cidr = z.string().refine(isIpv4Cidr, { message: 'must be an IPv4 CIDR such as "10.0.0.0/16"' });
 const labels = z.record(z.string().min(1), z.string());
 const workload = z.object({ namespace: dnsLabel, podLabels: labels.default({}) });
+/**
+ * A cluster CIDR goes into `except` of `0.0.0.0/0`, which the API server accepts only as a
+ * strict subset: `/0` would be rejected at apply time (and would mean "no internet" anyway).
+ */
+const clusterCidr = cidr.refine((c) => Number(c.split('/')[1]) > 0, { message: 'must be narrower than /0: it is excluded from the gateway\'s 0.0.0.0/0 internet egress' });
 const propsSchema = z.object({
   name: dnsLabel,
   gateway: workload,
@@ -150,7 +156,7 @@ const propsSchema = z.object({
   backends: z.array(workload.extend({ ports: z.array(port).min(1, { message: 'needs the backend container ports' }) })).default([]),
   clientNamespaces: z.array(dnsLabel).default([]),
   allowClientIntraNamespace: z.boolean().default(true),
-  clusterCidrs: z.array(cidr).min(1, { message: 'needs the node, pod and service CIDRs, e.g. ["10.0.0.0/16", "172.20.0.0/16"]' }),
+  clusterCidrs: z.array(clusterCidr).min(1, { message: 'needs the node, pod and service CIDRs, e.g. ["10.0.0.0/16", "172.20.0.0/16"]' }),
   egressPorts: z.array(port).min(1).default([443]),
   apiServerCidrs: z.array(cidr).default([]),
   apiServerPort: port.default(443),
@@ -204,6 +210,20 @@ export class GatewayNetworkPolicies extends Construct {
     }
     this.props = parseOrThrow(propsSchema, { ...props, name: props.name ?? id }, this.node.path);
     const edge = props.edge._selector ? parseOrThrow(workload, props.edge._selector, this.node.path, 'edge') : undefined;
+    // A client namespace's default-deny egress selects every pod there, and policies add up: in
+    // the gateway's namespace it would open the gateway to every neighbour on every port; in the
+    // edge's it would cut the edge off from the API server and everything but the gateway.
+    for (const [role, namespace] of [['gateway', this.props.gateway.namespace], ['edge', edge?.namespace]] as const) {
+      if (namespace && this.props.clientNamespaces.includes(namespace)) {
+        throw new GatewrightError({
+          code: ErrorCode.INVALID_PROPS,
+          path: this.node.path,
+          field: 'clientNamespaces',
+          problem: `includes "${namespace}", the ${role}'s own namespace; its default-deny egress policy would select the ${role} pods too`,
+          fix: `list only the application namespaces that call the gateway; the ${role} gets its own policies`,
+        });
+      }
+    }
     this.emitGatewayIngress(edge);
     this.emitGatewayEgress(props.ciliumFqdnEgress !== undefined);
     this.props.backends.forEach((b, i) => this.emitBackendIngress(b, i));
@@ -271,9 +291,9 @@ export class GatewayNetworkPolicies extends Construct {
         hosts().length
           ? []
           : [
+              // No `path`: cdk8s prefixes every validation message with this construct's path.
               new GatewrightError({
                 code: ErrorCode.INVALID_PROPS,
-                path: this.node.path,
                 field: 'ciliumFqdnEgress',
                 problem: 'found no external host names to allow',
                 fix: 'pass the gateways whose routes call external hosts (ciliumFqdnEgress.gateways), or list them in extraHosts',
@@ -316,15 +336,6 @@ export class GatewayNetworkPolicies extends Construct {
       }),
     );
   }
-}
-
-/** Every host outside the cluster a route makes the gateway call: backend, token and JWKS endpoints. */
-export function externalHostsOfRoute(route: ApiRouteModel): string[] {
-  const hosts: string[] = [];
-  if (route.backend.kind === 'externalName') hosts.push(route.backend.externalName);
-  if (route.clientAuth.kind === 'jwt') hosts.push(new URL(route.clientAuth.jwksUrl).hostname);
-  for (const c of route.upstreamAuth) if (c.kind === 'oauth2ClientCredentials') hosts.push(new URL(c.tokenUrl).hostname);
-  return hosts;
 }
 
 function peerOf(w: Workload): Peer {

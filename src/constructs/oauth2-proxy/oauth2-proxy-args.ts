@@ -10,14 +10,23 @@ export enum CookieSameSite {
 
 /** The OAuth2 Proxy settings that end up on its command line (no secrets: those are env). */
 export interface OAuth2ProxySettings {
+  /** OIDC issuer (`--oidc-issuer-url`). */
   readonly issuerUrl: string;
+  /** OAuth callback URL (`--redirect-url`). */
   readonly redirectUrl: string;
+  /** Cookie domains (`--cookie-domain`, and `--whitelist-domain` for post-login redirects). */
   readonly cookieDomains: readonly string[];
+  /** Send the cookie over HTTPS only (`--cookie-secure`). */
   readonly cookieSecure: boolean;
+  /** `SameSite` of the cookie (`--cookie-samesite`). */
   readonly cookieSameSite: CookieSameSite;
+  /** Cookie name (`--cookie-name`). */
   readonly cookieName: string;
+  /** E-mail domains allowed to sign in (`--email-domain`). */
   readonly emailDomains: readonly string[];
+  /** Groups allowed in, any one suffices (`--allowed-group`); empty allows every user. */
   readonly allowedGroups: readonly string[];
+  /** Port OAuth2 Proxy listens on (`--http-address`). */
   readonly port: number;
 }
 

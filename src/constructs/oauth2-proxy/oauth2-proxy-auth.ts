@@ -1,4 +1,5 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
+import { parentChartOf } from '../parent-chart';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import {
@@ -12,7 +13,8 @@ import {
 } from '../../../imports/traefik.io';
 import { dnsLabel, ErrorCode, GatewayEngine, GatewrightError, hostName, parseOrThrow, type ApiRouteModel } from '../../model';
 import { ClientAuth } from '../auth/client-auth';
-import type { GatewayTls } from '../gateways/traefik-hub-gateway';
+import type { GatewayTls } from '../gateways/traefik-routing';
+import { ABOVE_ALL_ROUTES_PRIORITY, hostMatcher } from '../../targets/traefik-common/match-rule';
 import { SecuredApi } from '../secured-api';
 import { SecretRef } from '../secrets/secret-ref';
 import { SecretSync } from '../secrets/secret-sync';
@@ -29,6 +31,7 @@ export const OAUTH2_PROXY_RESPONSE_HEADERS = ['X-Auth-Request-User', 'X-Auth-Req
 
 const PORT = 4180;
 
+/** Props of {@link OAuth2ProxyAuth}. */
 export interface OAuth2ProxyAuthProps {
   /** Keycloak realm issuer, e.g. `https://sso.example.com/realms/apps` (OIDC discovery runs against it). */
   readonly issuerUrl: string;
@@ -176,7 +179,7 @@ export class OAuth2ProxyAuth extends Construct {
         });
       }
     }
-    const namespace = props.namespace ?? Chart.of(this).namespace;
+    const namespace = props.namespace ?? parentChartOf(this).namespace;
     const p = parseOrThrow(
       propsSchema,
       {
@@ -284,7 +287,11 @@ export class OAuth2ProxyAuth extends Construct {
       metadata: { name: signInName, ...ns },
       spec: {
         // /oauth2/auth answers 401 without a session; show the sign-in page instead, with the
-        // original URL as the post-login target (checked against --whitelist-domain).
+        // original URL as the post-login target (checked against --whitelist-domain). Traefik
+        // fills {url} with the absolute URL (scheme://host/path) since v3.5.2; older versions
+        // give only the path, which OAuth2 Proxy would resolve against the callback host.
+        // No --skip-provider-button: its 302 to Keycloak would reach the browser as a 401
+        // (errors keeps the caught status), so the sign-in page's button starts the login.
         errors: { status: ['401'], service: { name: p.name, port: MiddlewareSpecErrorsServicePort.fromNumber(PORT) }, query: '/oauth2/sign_in?rd={url}' },
       },
     });
@@ -336,7 +343,7 @@ export class OAuth2ProxyAuth extends Construct {
 
   private callbackRouteSpec(name: string, entryPoints: readonly string[], tls?: GatewayTls): unknown {
     const hosts = this.callbackHosts();
-    const hostRule = hosts.map((h) => (h.startsWith('*.') ? `HostRegexp(\`^[a-z0-9-]+\\.${h.slice(2).replace(/\./g, '\\.')}$\`)` : `Host(\`${h}\`)`));
+    const hostRule = hosts.map(hostMatcher);
     const match = `${hostRule.length > 1 ? `(${hostRule.join(' || ')})` : hostRule[0]} && PathPrefix(\`/oauth2/\`)`;
     return {
       entryPoints: [...entryPoints],
@@ -344,8 +351,9 @@ export class OAuth2ProxyAuth extends Construct {
         {
           kind: IngressRouteSpecRoutesKind.RULE,
           match,
-          // Above every app route on the same hosts (Traefik's default priority is the rule length).
-          priority: 10_000,
+          // Above every app route on the same hosts: gatewright gives app routes explicit
+          // priorities (exact host, then longest prefix), all below this one.
+          priority: ABOVE_ALL_ROUTES_PRIORITY,
           services: [{ kind: IngressRouteSpecRoutesServicesKind.SERVICE, name, port: IngressRouteSpecRoutesServicesPort.fromNumber(PORT) }],
         },
       ],

@@ -1,21 +1,31 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { ProxySecretMount } from '../../targets/proxy/secret-mounts';
+import type { ProxyResources } from './reference-proxy';
 
-/** Everything the proxy's pod spec depends on, resolved. */
+/** Everything the proxy's pod spec depends on, resolved from `ReferenceProxyProps`. */
 export interface ProxyPodSpecInput {
+  /** Container image, already checked to be pinned. */
   readonly image: string;
+  /** Container port for proxied traffic and forwardAuth (named `http`). */
   readonly port: number;
+  /** Container port for health and metrics (named `admin`, probed by the kubelet). */
   readonly adminPort: number;
+  /** Non-root UID, also used as GID and fsGroup so the proxy can read its Secret files. */
   readonly runAsUser: number;
   /** The proxy's own drain time on SIGTERM (`shutdownGraceSeconds` of its config). */
   readonly shutdownGraceSeconds: number;
+  /**
+   * Service account of the pods.
+   * @default - the namespace's default service account
+   */
   readonly serviceAccountName?: string;
-  readonly resources: {
-    readonly requests: { readonly cpu?: string; readonly memory?: string };
-    readonly limits: { readonly cpu?: string; readonly memory?: string };
-  };
+  /** Requests and limits, with the construct's defaults already filled in. */
+  readonly resources: Required<ProxyResources>;
+  /** ConfigMap holding the config document. */
   readonly configMapName: string;
+  /** One projected volume per Secret, listing only the keys routes use. */
   readonly secretMounts: readonly ProxySecretMount[];
+  /** Pod labels the Deployment selects on and the spread constraint balances. */
   readonly selectorLabels: Readonly<Record<string, string>>;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
@@ -7,6 +7,8 @@ import { dnsLabel, ErrorCode, GatewrightError, parseOrThrow, type ApiRouteModel,
 import { renderProxyConfig } from '../../targets/proxy/render-config';
 import { proxySecretMounts, uniqueSecretRefs } from '../../targets/proxy/secret-mounts';
 import type { WorkloadSelector } from '../network/gateway-network-policies';
+import { parentChartOf } from '../parent-chart';
+import { CONTENT_HASH_ANNOTATION } from '../rotation/restart-on-change';
 import { SecretSync } from '../secrets/secret-sync';
 import { PROXY_CONFIG_FILE, proxyPodSpec, type ProxyPodSpecInput } from './proxy-pod-spec';
 
@@ -16,8 +18,11 @@ export const DEFAULT_REFERENCE_PROXY_IMAGE = 'ghcr.io/gatewright/reference-proxy
 /** ConfigMaps are limited to 1 MiB in all; leave room for the object's metadata. */
 const MAX_CONFIG_BYTES = 1_000_000;
 
-/** Pod annotation carrying the config digest: a config change rolls the pods. */
-export const CONFIG_HASH_ANNOTATION = 'gatewright.dev/config-hash';
+/**
+ * Pod annotation carrying the config digest: a config change rolls the pods. The same key
+ * `RestartOnChange.contentHash` writes, so every gatewright workload rolls on one annotation.
+ */
+export const CONFIG_HASH_ANNOTATION = CONTENT_HASH_ANNOTATION;
 
 /** CPU and memory for the proxy container, in Kubernetes quantity syntax. */
 export interface ProxyResourceQuantities {
@@ -78,6 +83,7 @@ export interface ProxyDisruptionBudget {
   readonly maxUnavailable?: number | string;
 }
 
+/** Props of {@link ReferenceProxy}. */
 export interface ReferenceProxyProps {
   /**
    * Base name of the Deployment, Service, ConfigMap and friends.
@@ -232,7 +238,7 @@ export class ReferenceProxy extends Construct {
 
   constructor(scope: Construct, id: string, props: ReferenceProxyProps = {}) {
     super(scope, id);
-    const namespace = props.namespace ?? Chart.of(this).namespace;
+    const namespace = props.namespace ?? parentChartOf(this).namespace;
     this.props = parseOrThrow(
       propsSchema,
       {
@@ -394,9 +400,9 @@ export class ReferenceProxy extends Construct {
     const bytes = Buffer.byteLength(this.configJson(), 'utf8');
     if (bytes <= MAX_CONFIG_BYTES) return [];
     return [
+      // No `path`: cdk8s prefixes every validation message with this construct's path.
       new GatewrightError({
         code: ErrorCode.INVALID_PROPS,
-        path: this.node.path,
         field: 'routes',
         problem: `the config document of ${this.routeList.length} routes is ${bytes} bytes; a ConfigMap holds at most ${MAX_CONFIG_BYTES}`,
         fix: 'spread the APIs over several gateways, each with its own ReferenceProxy',

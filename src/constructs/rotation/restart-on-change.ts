@@ -14,7 +14,9 @@ export const CONTENT_HASH_ANNOTATION = 'gatewright.dev/config-hash';
 
 /** A cdk8s-plus workload (Deployment, StatefulSet, DaemonSet): what we need of it. */
 export interface IPodTemplateWorkload extends IConstruct {
+  /** The workload's own metadata, where Reloader reads its annotations. */
   readonly metadata: ApiObjectMetadataDefinition;
+  /** The pod template's metadata, where the content hash goes (a change rolls the pods). */
   readonly podMetadata: ApiObjectMetadataDefinition;
 }
 

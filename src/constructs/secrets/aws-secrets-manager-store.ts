@@ -1,11 +1,13 @@
-import { ApiObjectMetadata, Chart } from 'cdk8s';
+import type { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecretStore, SecretStoreSpecProviderAwsService } from '../../../imports/external-secrets.io';
 import { dnsLabel, dnsSubdomain, parseOrThrow, type StoreRefModel } from '../../model';
+import { parentChartOf } from '../parent-chart';
 import type { SecretRef } from './secret-ref';
 import { ExistingSecretStore, sourcedSecretRef, type ISecretStore, type SecretRefFromStoreOptions } from './secret-store';
 import { z } from 'zod';
 
+/** Props of {@link AwsSecretsManagerStore}. */
 export interface AwsSecretsManagerStoreProps {
   /** AWS region of the secrets, e.g. `eu-west-1`. */
   readonly region: string;
@@ -59,7 +61,7 @@ export class AwsSecretsManagerStore extends Construct implements ISecretStore {
     const p = parseOrThrow(propsSchema, { ...props, name: props.name ?? id }, this.node.path);
     this.region = p.region;
     this.storeRef = { name: p.name, kind: 'SecretStore', provider: 'awsSecretsManager' };
-    const namespace = p.namespace ?? Chart.of(this).namespace;
+    const namespace = p.namespace ?? parentChartOf(this).namespace;
     const metadata: ApiObjectMetadata = { name: p.name, ...(namespace ? { namespace } : {}) };
     new SecretStore(this, 'Resource', {
       metadata,

@@ -1,11 +1,13 @@
-import { ApiObjectMetadata, Chart } from 'cdk8s';
+import type { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { SecretStore, SecretStoreSpecProviderOraclePrincipalType } from '../../../imports/external-secrets.io';
 import { dnsLabel, dnsSubdomain, parseOrThrow, type StoreRefModel } from '../../model';
+import { parentChartOf } from '../parent-chart';
 import type { SecretRef } from './secret-ref';
 import { ExistingSecretStore, sourcedSecretRef, type ISecretStore, type SecretRefFromStoreOptions } from './secret-store';
 
+/** Props of {@link OciVaultStore}. */
 export interface OciVaultStoreProps {
   /** OCID of the vault (`ocid1.vault.oc1...`). */
   readonly vaultOcid: string;
@@ -58,6 +60,11 @@ export class OciVaultStore extends Construct implements ISecretStore {
     return new ExistingSecretStore({ name, kind: 'ClusterSecretStore', provider: 'ociVault' });
   }
 
+  /** Reference an existing namespaced `SecretStore` backed by OCI Vault. */
+  static fromSecretStore(name: string): ISecretStore {
+    return new ExistingSecretStore({ name, kind: 'SecretStore', provider: 'ociVault' });
+  }
+
   readonly storeRef: StoreRefModel;
   /** The vault OCID. */
   readonly vaultOcid: string;
@@ -71,7 +78,7 @@ export class OciVaultStore extends Construct implements ISecretStore {
     const p = parseOrThrow(propsSchema, { ...props, name: props.name ?? id }, this.node.path);
     this.vaultOcid = p.vaultOcid;
     this.serviceAccountName = p.serviceAccountName;
-    this.namespace = p.namespace ?? Chart.of(this).namespace;
+    this.namespace = p.namespace ?? parentChartOf(this).namespace;
     this.storeRef = { name: p.name, kind: 'SecretStore', provider: 'ociVault' };
     const metadata: ApiObjectMetadata = { name: p.name, ...(this.namespace ? { namespace: this.namespace } : {}) };
     new SecretStore(this, 'Resource', {

@@ -29,9 +29,9 @@ export interface ISecretStore {
   secretRef(options: SecretRefFromStoreOptions): SecretRef;
 }
 
-/** Shared by the store implementations: build a sourced SecretRef. */
+/** @internal shared by the store implementations: a SecretRef an ExternalSecret will fill from `store` */
 export function sourcedSecretRef(store: StoreRefModel, o: SecretRefFromStoreOptions): SecretRef {
-  const arn = o.arn ?? (o.remoteKey.startsWith('arn:') ? o.remoteKey : undefined);
+  const arn = o.arn ?? (typeof o.remoteKey === 'string' && o.remoteKey.startsWith('arn:') ? o.remoteKey : undefined);
   return SecretRef._fromSource(o.secretName, o.key, {
     store,
     remoteKey: o.remoteKey,
@@ -40,7 +40,7 @@ export function sourcedSecretRef(store: StoreRefModel, o: SecretRefFromStoreOpti
   });
 }
 
-/** A store that already exists in the cluster, referenced by name. */
+/** @internal a store that already exists in the cluster, referenced by name (what `fromClusterSecretStore` / `fromSecretStore` return) */
 export class ExistingSecretStore implements ISecretStore {
   constructor(readonly storeRef: StoreRefModel) {}
 

@@ -1,8 +1,9 @@
-import { Chart, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExternalSecret, type ExternalSecretSpec } from '../../../imports/external-secrets.io';
 import { ErrorCode, GatewrightError, type SecretRefModel, type StoreRefModel } from '../../model';
 import type { RenderedSecretKey } from '../../targets/rendered-secret-key';
+import { parentChartOf } from '../parent-chart';
 
 /** Default ESO refresh interval: how soon a rotated secret reaches the cluster. */
 export const DEFAULT_REFRESH_INTERVAL = '1h';
@@ -26,7 +27,7 @@ interface SyncedSecret {
 export class SecretSync extends Construct {
   /** The sync of `scope`'s chart for `namespace`, created on first use. */
   static of(scope: Construct, namespace: string | undefined): SecretSync {
-    const chart = Chart.of(scope);
+    const chart = parentChartOf(scope);
     const id = `gatewright-secrets-${namespace ?? 'default-ns'}`;
     return (chart.node.tryFindChild(id) as SecretSync | undefined) ?? new SecretSync(chart, id, namespace);
   }

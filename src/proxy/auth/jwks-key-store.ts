@@ -27,6 +27,9 @@ export interface JwksKeyStoreOptions {
 
 type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
 
+/** Minimum time between JWKS fetches after a failed one (at start-up, and for age refreshes). */
+const COLD_RETRY_GAP_MS = 1000;
+
 /**
  * A JWKS cache: fetched on first use, refreshed in the background when old, refetched when a
  * token names an unknown `kid` (at most once per cool-down, so random kids cannot turn the
@@ -37,6 +40,7 @@ export class JwksKeyStore {
   private readonly imported = new Map<string, Promise<VerifyKey>>();
   private fetchedAt = -Infinity;
   private lastAttemptAt = -Infinity;
+  private lastFailureAt = -Infinity;
   private inflight: Promise<void> | undefined;
   private loadedOnce = false;
   private readonly now: () => number;
@@ -58,10 +62,14 @@ export class JwksKeyStore {
   async keyFor(header: { readonly alg?: string; readonly kid?: string }): Promise<VerifyKey> {
     const alg = header.alg;
     if (!alg) throw new UnknownSigningKeyError('token has no alg');
+    // A failed fetch is not retried by every request that follows it: while the endpoint is
+    // down, verifications would otherwise turn into a stream of JWKS requests at the gateway's
+    // request rate, aimed at an identity provider that is already struggling.
+    const sinceFailure = this.now() - this.lastFailureAt;
     if (!this.loadedOnce) {
-      await this.refresh().catch(() => undefined);
+      if (sinceFailure >= COLD_RETRY_GAP_MS) await this.refresh().catch(() => undefined);
       if (!this.loadedOnce) throw new JwksUnavailableError('JWKS could not be fetched');
-    } else if (this.now() - this.fetchedAt > this.options.maxAgeMs) {
+    } else if (this.now() - this.fetchedAt > this.options.maxAgeMs && sinceFailure >= Math.max(COLD_RETRY_GAP_MS, this.options.refetchCooldownMs)) {
       void this.refresh().catch(() => undefined);
     }
     let jwk = this.find(header.kid, alg);
@@ -97,9 +105,14 @@ export class JwksKeyStore {
   refresh(): Promise<void> {
     if (!this.inflight) {
       this.lastAttemptAt = this.now();
-      this.inflight = this.fetchKeys().finally(() => {
-        this.inflight = undefined;
-      });
+      this.inflight = this.fetchKeys()
+        .catch((err: unknown) => {
+          this.lastFailureAt = this.now();
+          throw err;
+        })
+        .finally(() => {
+          this.inflight = undefined;
+        });
     }
     return this.inflight;
   }

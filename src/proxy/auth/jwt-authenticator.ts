@@ -4,12 +4,18 @@ import type { JwtClientAuthModel } from '../../model';
 import { bearerChallenge, type AuthResult, type Authenticator } from './auth-result';
 import { claimEquals } from './claim-equals';
 import { JwksUnavailableError, type JwksKeyStore } from './jwks-key-store';
-import { VerifiedTokenCache } from './verified-token-cache';
+import type { VerifiedTokenCache } from './verified-token-cache';
 
 export interface JwtAuthenticatorOptions {
   readonly keys: JwksKeyStore;
   readonly maxTokenBytes: number;
-  readonly cacheEntries: number;
+  /**
+   * Verified tokens, usually one cache shared by every route so that the entry limit bounds
+   * the proxy's memory whatever the number of routes; entries are keyed by `cacheKey` + token.
+   */
+  readonly cache: VerifiedTokenCache;
+  /** Distinguishes this route's entries in a shared cache (its checks differ from other routes'). */
+  readonly cacheKey: string;
   /** Counts verified-token cache hits and misses. */
   readonly onCache?: (hit: boolean) => void;
   readonly now?: () => number;
@@ -36,7 +42,7 @@ export class JwtAuthenticator implements Authenticator {
     private readonly model: JwtClientAuthModel,
     private readonly options: JwtAuthenticatorOptions,
   ) {
-    this.cache = new VerifiedTokenCache(options.cacheEntries);
+    this.cache = options.cache;
     this.now = options.now ?? Date.now;
     this.toleranceMs = model.clockToleranceSeconds * 1000;
   }
@@ -49,7 +55,7 @@ export class JwtAuthenticator implements Authenticator {
     const token = header.slice(7);
     if (token.length > this.options.maxTokenBytes || !COMPACT_JWS.test(token)) return INVALID;
     const now = this.now();
-    const cached = this.cache.get(token, now);
+    const cached = this.cache.get(this.options.cacheKey + token, now);
     if (cached) {
       this.options.onCache?.(true);
       return this.timeClaimsValid(cached, now) ? accepted(cached) : INVALID;
@@ -84,7 +90,7 @@ export class JwtAuthenticator implements Authenticator {
     // A key-set change during verification (a background refresh retiring the key) already
     // cleared the cache; caching this result now would resurrect the retired key until exp.
     if (this.options.keys.generation === generation) {
-      this.cache.set(token, payload, (payload.exp as number) * 1000 + this.toleranceMs);
+      this.cache.set(this.options.cacheKey + token, payload, (payload.exp as number) * 1000 + this.toleranceMs);
     }
     return accepted(payload);
   }

@@ -47,6 +47,15 @@ export function validateProxyConfig(raw: unknown, where = 'proxy config'): Proxy
       });
     }
   });
+  if (config.listen.port !== 0 && config.listen.port === config.listen.adminPort) {
+    throw new GatewrightError({
+      code: ErrorCode.INVALID_PROPS,
+      path: where,
+      field: 'listen.adminPort',
+      problem: `is the traffic port (${config.listen.port}); health, readiness and metrics need a port of their own`,
+      fix: 'choose another adminPort, e.g. 9090',
+    });
+  }
   const names = new Set<string>();
   config.routes.forEach((route, i) => {
     if (names.has(route.name)) {
@@ -59,6 +68,23 @@ export function validateProxyConfig(raw: unknown, where = 'proxy config'): Proxy
       });
     }
     names.add(route.name);
+  });
+  // Two routes on one host and prefix: the proxy would silently serve only the first, which
+  // may well be the less protected one.
+  const places = new Map<string, string>();
+  config.routes.forEach((route, i) => {
+    const place = `${route.host.toLowerCase()} ${route.pathPrefix}`;
+    const first = places.get(place);
+    if (first !== undefined) {
+      throw new GatewrightError({
+        code: ErrorCode.DUPLICATE_ROUTE,
+        path: where,
+        field: `routes.${i}.pathPrefix`,
+        problem: `route "${route.name}" serves ${route.host}${route.pathPrefix}, which route "${first}" already serves; only one of them could ever be reached`,
+        fix: 'merge the two routes, or give one of them another host or path prefix',
+      });
+    }
+    places.set(place, route.name);
   });
   return config;
 }

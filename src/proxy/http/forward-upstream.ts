@@ -33,27 +33,41 @@ export async function forwardUpstream(
   const retryable = options.mayRetry && !hasBody && attempt.injection.oauth !== undefined && IDEMPOTENT.has(req.method ?? '');
   let discard = false;
   let status = 0;
-  await dispatcher.stream(
-    {
-      origin: route.connectOrigin,
-      path: attempt.path,
-      method: req.method as Dispatcher.HttpMethod,
-      headers: attempt.headers,
-      body: hasBody ? req : undefined,
-      headersTimeout: route.timeoutMs,
-      bodyTimeout: route.timeoutMs,
-    },
-    ({ statusCode, headers }) => {
-      status = statusCode;
-      if (statusCode === 401 && retryable) {
-        discard = true;
-        return new Writable({ write: (_c, _e, cb) => cb() });
-      }
-      const out = forwardableResponseHeaders(headers as Record<string, string | string[] | undefined>);
-      if (options.closeConnection) out.connection = 'close';
-      res.writeHead(statusCode, out);
-      return res;
-    },
-  );
+  // A caller that goes away (or a connection closed at the end of the shutdown grace period)
+  // must release the upstream exchange at once: without a body there is nothing else that
+  // tells undici, and the upstream connection would stay busy until the route timeout.
+  const abandoned = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) abandoned.abort();
+  };
+  if (res.destroyed) onClose();
+  else res.once('close', onClose);
+  try {
+    await dispatcher.stream(
+      {
+        origin: route.connectOrigin,
+        path: attempt.path,
+        method: req.method as Dispatcher.HttpMethod,
+        headers: attempt.headers,
+        body: hasBody ? req : undefined,
+        headersTimeout: route.timeoutMs,
+        bodyTimeout: route.timeoutMs,
+        signal: abandoned.signal,
+      },
+      ({ statusCode, headers }) => {
+        status = statusCode;
+        if (statusCode === 401 && retryable) {
+          discard = true;
+          return new Writable({ write: (_c, _e, cb) => cb() });
+        }
+        const out = forwardableResponseHeaders(headers as Record<string, string | string[] | undefined>);
+        if (options.closeConnection) out.connection = 'close';
+        res.writeHead(statusCode, out);
+        return res;
+      },
+    );
+  } finally {
+    res.off('close', onClose);
+  }
   return discard ? { retryWithFreshToken: true } : { status };
 }

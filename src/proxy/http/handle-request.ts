@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessRecord } from '../ops/access-log';
-import { normalizeHost } from '../routing/route-table';
+import { AMBIGUOUS_ROUTE, normalizeHost } from '../routing/route-table';
 import { normalizeRequestTarget } from '../routing/normalize-path';
 import { sendError } from './error-response';
 import { handleForwardAuth } from './forward-auth-handler';
@@ -22,7 +22,7 @@ export function handleRequest(ctx: HandlerContext, req: IncomingMessage, res: Se
     const seconds = (performance.now() - started) / 1000;
     record.status = res.statusCode;
     record.durationMs = Math.round(seconds * 1e6) / 1e3;
-    if (!res.writableFinished && record.outcome === 'allowed') record.outcome = 'client_aborted';
+    if (!res.writableFinished && record.outcome.startsWith('allowed')) record.outcome = abortOutcome(res);
     ctx.metrics.observe(record.route ?? '-', record.mode, record.outcome, res.statusCode, seconds);
     ctx.logger.info(record, 'request');
   });
@@ -41,7 +41,11 @@ export function handleRequest(ctx: HandlerContext, req: IncomingMessage, res: Se
     record.outcome = 'bad_request';
     return sendError(res, 400, 'bad_request');
   }
-  const route = host === undefined ? undefined : ctx.routes.match(host, target.path);
+  const route = host === undefined ? undefined : ctx.routes.resolve(host, target.path);
+  if (route === AMBIGUOUS_ROUTE) {
+    record.outcome = 'ambiguous_path';
+    return sendError(res, 400, 'bad_request');
+  }
   if (!route) {
     record.outcome = 'no_route';
     return sendError(res, 404, 'not_found');
@@ -56,7 +60,20 @@ function fail(ctx: HandlerContext, res: ServerResponse, record: AccessRecord, er
   sendError(res, 500, 'internal_error');
 }
 
+/**
+ * Why a response ended unfinished: undici destroys it with the upstream's error when the
+ * upstream breaks off mid-body (an upstream fault, to be seen in metrics as one); a caller
+ * that disconnects closes it without an error.
+ */
+function abortOutcome(res: ServerResponse): string {
+  if (!res.errored) return 'client_aborted';
+  return (res.errored as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT' ? 'upstream_timeout' : 'upstream_error';
+}
+
 function pathForLog(url: string): string {
+  // Only origin-form targets are served; anything else (absolute-form may carry user-info,
+  // i.e. a password) is refused and logged without its text.
+  if (!url.startsWith('/')) return '-';
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   return path.length > 512 ? `${path.slice(0, 512)}…` : path;

@@ -28,7 +28,7 @@ export async function handleInline(
     record.outcome = 'bad_request';
     return sendError(res, 400, 'bad_request');
   }
-  let auth = authenticateRequest(route, req.method ?? '', req.headers);
+  let auth = authenticateRequest(route, req.method ?? '', req.headers, target.query);
   if (auth instanceof Promise) auth = await auth;
   if (auth.subject) record.subject = auth.subject;
   if (!auth.ok) {
@@ -76,13 +76,15 @@ export async function handleInline(
       await forwardUpstream(ctx.dispatcher, route, req, res, { path, headers: Object.assign(headers, fresh.headers), injection: fresh }, { closeConnection, mayRetry: false });
     }
   } catch (err) {
-    if (res.destroyed && !res.writableFinished) {
-      // The caller went away; undici stops the upstream exchange when writing to `res` fails.
-      record.outcome = 'client_aborted';
-      return;
-    }
     const code = (err as { code?: string }).code ?? '';
     const timeout = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+    if (res.destroyed && !res.writableFinished) {
+      // Either the caller went away (the upstream exchange was aborted with it), or the
+      // upstream failed in the middle of its body and undici destroyed the response with that
+      // error (`res.errored`); the access record already says which (see handleRequest).
+      if (res.errored) ctx.logger.warn({ route: route.name, upstream: route.upstream, errorCode: code || 'unknown' }, 'upstream response broke off');
+      return;
+    }
     record.outcome = timeout ? 'upstream_timeout' : 'upstream_error';
     ctx.logger.warn({ route: route.name, upstream: route.upstream, errorCode: code || 'unknown' }, 'upstream request failed');
     sendError(res, timeout ? 504 : 502, timeout ? 'upstream_timeout' : 'bad_gateway');

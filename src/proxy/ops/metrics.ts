@@ -44,6 +44,18 @@ export class ProxyMetrics {
     this.inFlight = new Gauge({ name: 'gatewright_proxy_in_flight_requests', help: 'Requests being handled.', registers: [this.registry] });
   }
 
+  /** Reports the number of cached verified tokens (`gatewright_proxy_jwt_cache_entries`). */
+  trackVerifiedTokens(size: () => number): void {
+    new Gauge({
+      name: 'gatewright_proxy_jwt_cache_entries',
+      help: 'Verified JWTs held in the cache shared by all routes (bounded by limits.verifiedTokenCacheEntries).',
+      registers: [this.registry],
+      collect() {
+        this.set(size());
+      },
+    });
+  }
+
   observe(route: string, mode: string, outcome: string, status: number, seconds: number): void {
     const key = `${route}\u0000${mode}\u0000${outcome}\u0000${status}`;
     let child = this.children.get(key);

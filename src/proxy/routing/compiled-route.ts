@@ -33,7 +33,7 @@ export interface RouteParts {
 }
 
 export function compileRoute(model: ApiRouteModel, parts: RouteParts): CompiledRoute {
-  const host = backendHost(model.backend);
+  const host = upstreamHostName(model.backend);
   const upstream = originOf(model.backend.scheme, host, model.backend.port);
   const forwardClaims = model.clientAuth.kind === 'jwt' ? Object.entries(model.clientAuth.forwardClaims).map(([h, c]) => [h.toLowerCase(), c] as const) : [];
   const drop = new Set<string>(['authorization']);
@@ -53,4 +53,15 @@ export function compileRoute(model: ApiRouteModel, parts: RouteParts): CompiledR
     forwardClaims,
     timeoutMs: model.timeoutSeconds * 1000,
   };
+}
+
+/**
+ * The host the proxy connects to. A Service backend without a namespace means "the gateway's
+ * namespace" (as for Traefik, which looks it up next to the IngressRoute), where the proxy runs:
+ * the bare Service name, which the pod's DNS search list resolves in its own namespace. Filling
+ * in `default` would send requests, and the injected upstream credential, to a Service of that
+ * name in another namespace.
+ */
+function upstreamHostName(backend: ApiRouteModel['backend']): string {
+  return backend.kind === 'service' && backend.namespace === undefined ? backend.serviceName : backendHost(backend);
 }

@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import type { Dispatcher } from 'undici';
 import type { OAuthClientCredentialsModel } from '../../model';
 import { claimEquals } from '../auth/claim-equals';
+import { claimHeaderValue } from './upstream-headers';
 
 /** The token could not be obtained: callers answer 503 and reveal nothing more. */
 export class TokenUnavailableError extends Error {
@@ -66,13 +67,20 @@ export class OAuthTokenSource {
       if (now >= this.refreshAt(token) && now >= this.backgroundPausedUntil) {
         void this.fetchShared().catch(() => {
           // Keep using the still-valid token; try again a little later, not on every request.
-          this.backgroundPausedUntil = this.now() + Math.max(1000, this.options.backoffMs * 4);
+          this.backgroundPausedUntil = this.now() + this.failurePauseMs();
         });
       }
       return token;
     }
     return this.fetchShared();
   }
+
+  /**
+   * After a failed fetch (retries exhausted, or a 4xx such as a wrong client secret), requests
+   * fail fast for a moment instead of each sending its own token request: an identity provider
+   * would otherwise see the gateway's request rate, and may lock the client out for it.
+   */
+  private failedUntil = 0;
 
   /**
    * Drops `rejected` (an upstream answered 401 to it) and returns a fresh token. Concurrent
@@ -86,6 +94,10 @@ export class OAuthTokenSource {
 
   private backgroundPausedUntil = 0;
 
+  private failurePauseMs(): number {
+    return Math.max(1000, this.options.backoffMs * 4);
+  }
+
   private refreshAt(token: UpstreamToken): number {
     // A skew larger than half the lifetime would refresh on every request.
     const lifetime = token.expiresAt - token.fetchedAt;
@@ -94,6 +106,9 @@ export class OAuthTokenSource {
   }
 
   private fetchShared(): Promise<UpstreamToken> {
+    if (!this.inflight && this.now() < this.failedUntil) {
+      return Promise.reject(new TokenUnavailableError(`token request for "${this.options.model.name}" failed recently; not retried yet`));
+    }
     if (!this.inflight) {
       this.inflight = this.fetchWithRetries().finally(() => {
         this.inflight = undefined;
@@ -111,6 +126,7 @@ export class OAuthTokenSource {
         return token;
       } catch (err) {
         if (err instanceof PermanentTokenError || attempt >= this.options.retries) {
+          this.failedUntil = this.now() + this.failurePauseMs();
           this.options.onFetch?.('failure');
           throw new TokenUnavailableError(`token request for "${this.options.model.name}" failed: ${(err as Error).message}`);
         }
@@ -197,9 +213,8 @@ export class OAuthTokenSource {
     }
     const headers: Record<string, string> = {};
     for (const [header, claim] of Object.entries(m.forwardHeaders)) {
-      const v = claims[claim];
-      const text = typeof v === 'string' ? v : JSON.stringify(v);
-      if (v !== undefined && !/[\r\n\0]/.test(text)) headers[header.toLowerCase()] = text;
+      const value = claimHeaderValue(claims[claim]);
+      if (value !== undefined) headers[header.toLowerCase()] = value;
     }
     return headers;
   }

@@ -2,6 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
 /**
+ * Request headers that make some backends serve another URL than the request line names
+ * (IIS URL Rewrite, Symfony, Zend and others honour them): a route's prefix check would be
+ * void if a caller could set them.
+ */
+export const URL_OVERRIDE_HEADERS = ['x-original-url', 'x-rewrite-url'] as const;
+
+/**
  * Hop-by-hop headers (RFC 9110 §7.6.1) and those the proxy sets itself. `expect` is answered
  * by Node and must not reach undici; `host` is chosen per route.
  */
@@ -20,6 +27,14 @@ const NEVER_FORWARDED = new Set([
   'host',
   'x-forwarded-host',
   'x-forwarded-proto',
+  ...URL_OVERRIDE_HEADERS,
+  // Forwarding facts the proxy does not vouch for: it sets X-Forwarded-For/Host/Proto itself,
+  // so a caller's RFC 7239 `Forwarded` (preferred by Spring and others) or prefix must not
+  // contradict them; X-Forwarded-Uri/Method are forwardAuth facts a backend may trust.
+  'forwarded',
+  'x-forwarded-prefix',
+  'x-forwarded-uri',
+  'x-forwarded-method',
 ]);
 
 /** Headers `Connection` may never strip: message framing is not the caller's to change. */
@@ -107,4 +122,20 @@ export function injectQuery(query: string, names: ReadonlySet<string>, params: r
   });
   for (const [name, value] of params) kept.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
   return kept.join('&');
+}
+
+/**
+ * A JWT claim as an HTTP header value, or `undefined` when it cannot be one (control
+ * characters: header injection). Text outside ASCII goes on the wire as its UTF-8 bytes, as
+ * Traefik and Oathkeeper (Go) send it; Node and undici take header strings as Latin-1 and
+ * refuse anything above U+00FF, which turned a user named "李" into a 500/502.
+ */
+export function claimHeaderValue(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text === undefined) return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(text)) return undefined;
+  // eslint-disable-next-line no-control-regex
+  return /[^\u0000-\u007f]/.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
 }

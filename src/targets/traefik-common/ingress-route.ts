@@ -5,7 +5,7 @@ import {
   type IngressRouteProps,
 } from '../../../imports/traefik.io';
 import type { ApiRouteModel, GatewayModel } from '../../model';
-import { renderMatchRule } from './match-rule';
+import { renderMatchRule, routePriority } from './match-rule';
 import type { TraefikObject } from './rendered-object';
 
 export interface IngressRouteInput {
@@ -27,6 +27,7 @@ export function renderIngressRoute({ gateway, route, middlewares, backendNamespa
         {
           kind: IngressRouteSpecRoutesKind.RULE,
           match: renderMatchRule(route),
+          priority: routePriority(route),
           middlewares: middlewares.map((name) => ({ name })),
           services: [
             {

@@ -15,7 +15,32 @@ export function renderMatchRule(route: ApiRouteModel): string {
   return parts.join(' && ');
 }
 
-function hostMatcher(host: string): string {
+const EXACT_HOST_RANK = 300; // above any wildcard suffix (a DNS name has at most 253 characters)
+const HOST_RANK_STEP = 100_000; // above any path length
+
+/**
+ * Explicit router priority, so Traefik picks the route the reference proxy would: an exact
+ * host before a wildcard (a longer wildcard suffix first), then the longest path prefix.
+ * Traefik's default priority is the length of the rule *string*, which gets this wrong:
+ * `/okta` limited to GET, POST and PUT renders a longer rule than `/okta/users` limited to
+ * GET, so `GET /okta/users/1` would run the `/okta` route's scopes and credentials; and a
+ * `HostRegexp` wildcard rule outranks the exact `Host` rule it should yield to.
+ * @see https://doc.traefik.io/traefik/v3.7/reference/routing-configuration/http/routing/rules-and-priority/#priority-calculation
+ */
+export function routePriority(route: ApiRouteModel): number {
+  const hostRank = route.host.startsWith('*.') ? route.host.length - 1 : EXACT_HOST_RANK;
+  const pathRank = route.pathPrefix === '/' ? 0 : Math.min(route.pathPrefix.length, HOST_RANK_STEP - 1);
+  return hostRank * HOST_RANK_STEP + pathRank;
+}
+
+/**
+ * A priority above every gatewright route, for routes that must win on the same hosts (the
+ * OAuth2 Proxy `/oauth2/` callback); still far below Traefik's reserved internal range.
+ */
+export const ABOVE_ALL_ROUTES_PRIORITY = (EXACT_HOST_RANK + 1) * HOST_RANK_STEP;
+
+/** The host matcher: `Host` for a name, an anchored `HostRegexp` (Go RE2) for `*.example.com`. */
+export function hostMatcher(host: string): string {
   if (host.startsWith('*.')) {
     // HostRegexp takes a Go regexp in Traefik v3; anchor it and escape the dots.
     const suffix = host.slice(2).replace(/\./g, '\\.');

@@ -1,4 +1,5 @@
 import { prefixRewriteRegex, type ApiRouteModel, type GatewayModel } from '../../model';
+import { metadataFor } from './object-metadata';
 import type { TraefikObject } from './rendered-object';
 
 /** `replacePathRegex` for a virtual endpoint, or nothing when the path passes unchanged. */
@@ -14,8 +15,4 @@ export function renderRewriteMiddleware(gateway: GatewayModel, route: ApiRouteMo
       spec: { replacePathRegex: { regex, replacement } },
     },
   };
-}
-
-export function metadataFor(gateway: GatewayModel, name: string) {
-  return { name, ...(gateway.namespace ? { namespace: gateway.namespace } : {}) };
 }

@@ -1,7 +1,7 @@
 import { toSecretUrn, type ApiRouteModel, type GatewayModel } from '../../model';
 import type { RenderedSecretKey } from '../rendered-secret-key';
 import type { TraefikObject } from '../traefik-common/rendered-object';
-import { metadataFor } from '../traefik-common/rewrite-middleware';
+import { metadataFor } from '../traefik-common/object-metadata';
 import { renderClaimsExpression } from './claims-expression';
 
 export interface RenderedClientAuth {
@@ -20,6 +20,8 @@ export function renderHubClientAuth(gateway: GatewayModel, route: ApiRouteModel)
       return { objects: [], middlewareNames: [], secretKeys: [] };
     case 'jwt': {
       const name = `${route.name}-jwt`;
+      // Hub's jwt middleware has no algorithm allow-list option (its reference lists none), so
+      // `auth.algorithms` cannot be pinned here; issuer, audience and scopes are (claims).
       const jwt: Record<string, unknown> = {
         jwksUrl: auth.jwksUrl,
         claims: renderClaimsExpression(auth, route.authorization, route.path),

@@ -13,7 +13,8 @@ import {
 } from '../../model';
 import type { RenderedSecretKey } from '../rendered-secret-key';
 import type { TraefikObject } from '../traefik-common/rendered-object';
-import { metadataFor } from '../traefik-common/rewrite-middleware';
+import { metadataFor } from '../traefik-common/object-metadata';
+import { claimKey } from './claims-expression';
 
 export interface RenderedUpstream {
   readonly objects: TraefikObject[];
@@ -72,12 +73,13 @@ class UpstreamContext {
     if (c.audience) oauth.audience = c.audience;
     if (c.scopes.length) oauth.scopes = c.scopes.map((s, i) => this.value(s, `upstreamAuth.scopes[${i}]`));
     const claimNames = Object.keys(c.claims).sort();
-    if (claimNames.length) oauth.claims = claimNames.map((k) => `Equals(\`${k}\`, \`${c.claims[k]}\`)`).join(' && ');
+    if (claimNames.length) oauth.claims = claimNames.map((k) => `Equals(\`${claimKey(k)}\`, \`${c.claims[k]}\`)`).join(' && ');
     if (Object.keys(c.forwardHeaders).length) oauth.forwardHeaders = { ...c.forwardHeaders };
     if (c.tokenStore) {
       const redis = c.tokenStore.redis;
       oauth.store = {
         ...(redis.keyPrefix ? { keyPrefix: redis.keyPrefix } : {}),
+        secret: this.secret(c.tokenStore.encryptionKey),
         redis: {
           endpoints: [...redis.endpoints],
           ...(redis.username ? { username: this.secret(redis.username) } : {}),

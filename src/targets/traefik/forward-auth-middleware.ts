@@ -1,6 +1,6 @@
 import type { ApiRouteModel, GatewayModel } from '../../model';
 import type { TraefikObject } from '../traefik-common/rendered-object';
-import { metadataFor } from '../traefik-common/rewrite-middleware';
+import { metadataFor } from '../traefik-common/object-metadata';
 
 /** Where the reference proxy answers Traefik's forwardAuth sub-requests. */
 export interface ForwardAuthEndpoint {

@@ -1,7 +1,8 @@
 import { ErrorCode, GatewrightError, type ApiRouteModel, type GatewayModel } from '../../model';
 import { renderIngressRoute } from '../traefik-common/ingress-route';
 import type { RenderedTraefikRoute, TraefikObject } from '../traefik-common/rendered-object';
-import { metadataFor, renderRewriteMiddleware } from '../traefik-common/rewrite-middleware';
+import { metadataFor } from '../traefik-common/object-metadata';
+import { renderRewriteMiddleware } from '../traefik-common/rewrite-middleware';
 import { authResponseHeadersOf, renderForwardAuthMiddleware, type ForwardAuthEndpoint } from './forward-auth-middleware';
 
 /** What the open-source Traefik renderer produces for one route. */
@@ -62,7 +63,11 @@ export function renderTraefikRoute(
     objects.push(rewrite);
     steps.push(rewrite.name);
   }
-  objects.push(renderIngressRoute({ gateway, route, middlewares: steps, backendNamespace }));
+  // Through forwardAuth the proxy enforces the methods (403, as inline), so the router rule
+  // leaves them out: a rule with methods would let a method refused on `/okta/users` fall
+  // through to a parent `/okta` route and be authorized by that route's policy instead.
+  const routed = usesForwardAuth ? { ...route, authorization: { ...route.authorization, methods: [] } } : route;
+  objects.push(renderIngressRoute({ gateway, route: routed, middlewares: steps, backendNamespace }));
   // Traefik objects reference no Secret: the proxy reads them, and mounts/syncs them itself.
   return { objects, shared: [], secretKeys: [], usesForwardAuth };
 }

@@ -17,6 +17,8 @@ export interface Echo {
 export class EchoUpstream {
   readonly requests: Echo[] = [];
   readonly rejectTokens = new Set<string>();
+  /** Exchanges whose connection closed before the response was complete (the proxy gave up on them). */
+  closedEarly = 0;
   url = '';
   port = 0;
   private server: Server | undefined;
@@ -24,6 +26,9 @@ export class EchoUpstream {
   static async start(): Promise<EchoUpstream> {
     const e = new EchoUpstream();
     e.server = createServer((req, res) => {
+      res.once('close', () => {
+        if (!res.writableFinished) e.closedEarly++;
+      });
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -32,6 +37,13 @@ export class EchoUpstream {
         const auth = req.headers.authorization ?? '';
         if (auth.startsWith('Bearer ') && e.rejectTokens.has(auth.slice(7))) {
           res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"token revoked"}');
+          return;
+        }
+        if (/\/reset\b/.test(req.url ?? '')) {
+          // Starts a response, then dies: an upstream crash in the middle of a body.
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('partial;');
+          setTimeout(() => res.socket?.destroy(), 50);
           return;
         }
         if ((req.url ?? '').startsWith('/stream')) {

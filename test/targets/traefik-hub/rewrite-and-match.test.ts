@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiRouteSchema, prefixRewriteRegex } from '../../../src/model';
-import { renderMatchRule } from '../../../src/targets/traefik-common/match-rule';
+import { ABOVE_ALL_ROUTES_PRIORITY, renderMatchRule, routePriority } from '../../../src/targets/traefik-common/match-rule';
+import type { ApiRouteModel } from '../../../src/model';
 
 /** Applies a replacePathRegex the way Traefik does: replace when the regex matches, else leave. */
 function rewrite(path: string, from: string, to: string): string {
@@ -61,3 +62,50 @@ describe('router match rule', () => {
     expect(renderMatchRule(route({ host: '*.apps.example.com' }))).toBe('HostRegexp(`^[a-z0-9-]+\\.apps\\.example\\.com$`)');
   });
 });
+
+describe('router priority', () => {
+  const route = (name: string, over: Record<string, unknown>) =>
+    apiRouteSchema.parse({
+      name,
+      path: `c/${name}`,
+      host: 'saas.example.com',
+      clientAuth: { kind: 'none' },
+      backend: { kind: 'service', serviceName: 'svc', port: 80, scheme: 'http' },
+      ...over,
+    });
+
+  /** Traefik's router choice: highest priority first, the first whose rule matches wins. */
+  function winner(routes: ApiRouteModel[], priorityOf: (r: ApiRouteModel) => number, host: string, path: string, method: string): string | undefined {
+    const matches = (r: ApiRouteModel) =>
+      (r.host.startsWith('*.') ? host.endsWith(r.host.slice(1)) && !host.slice(0, -r.host.length + 1).includes('.') : host === r.host) &&
+      (r.pathPrefix === '/' || path === r.pathPrefix || path.startsWith(`${r.pathPrefix}/`)) &&
+      (r.authorization.methods.length === 0 || (r.authorization.methods as string[]).includes(method));
+    return [...routes].sort((a, b) => priorityOf(b) - priorityOf(a)).find(matches)?.name;
+  }
+
+  const okta = route('okta', { pathPrefix: '/okta', authorization: { methods: ['GET', 'POST', 'PUT'], scopes: ['okta:write'] } });
+  const oktaUsers = route('okta-users', { pathPrefix: '/okta/users', authorization: { methods: ['GET'], scopes: ['okta:users:read'] } });
+
+  it('lets the longer prefix win even when the shorter route lists more methods (rule length would not)', () => {
+    const byRuleLength = (r: ApiRouteModel) => renderMatchRule(r).length;
+    // Traefik's default: the /okta rule is longer, so it would swallow GET /okta/users/1.
+    expect(winner([okta, oktaUsers], byRuleLength, 'saas.example.com', '/okta/users/1', 'GET')).toBe('okta');
+    expect(winner([okta, oktaUsers], routePriority, 'saas.example.com', '/okta/users/1', 'GET')).toBe('okta-users');
+    expect(winner([okta, oktaUsers], routePriority, 'saas.example.com', '/okta/groups', 'GET')).toBe('okta');
+  });
+
+  it('prefers an exact host to a wildcard, whose HostRegexp rule is longer', () => {
+    const wild = route('wild', { host: '*.example.com' });
+    const exact = route('exact', {});
+    expect(winner([wild, exact], (r) => renderMatchRule(r).length, 'saas.example.com', '/x', 'GET')).toBe('wild');
+    expect(winner([wild, exact], routePriority, 'saas.example.com', '/x', 'GET')).toBe('exact');
+    expect(winner([wild, exact], routePriority, 'other.example.com', '/x', 'GET')).toBe('wild');
+  });
+
+  it('stays below the OAuth2 Proxy callback priority and Traefik\'s reserved range', () => {
+    const longest = route('long', { pathPrefix: `/${'a'.repeat(500)}` });
+    expect(routePriority(longest)).toBeLessThan(ABOVE_ALL_ROUTES_PRIORITY);
+    expect(ABOVE_ALL_ROUTES_PRIORITY).toBeLessThan(Number.MAX_SAFE_INTEGER);
+  });
+});
+

@@ -64,12 +64,38 @@ describe('TraefikHubGateway', () => {
     });
     const jwt = findObject(synthObjects(chart), 'Middleware', 'scoped-jwt').spec.plugin.jwt;
     expect(jwt.claims).toBe(
-      'Equals(`iss`, `https://idp.example.com/`) && (Contains(`aud`, `a`) || Contains(`aud`, `b`))' +
-        ' && (SplitContains(`scope`, ` `, `orders:read`) || Contains(`scp`, `orders:read`))' +
-        ' && (SplitContains(`scope`, ` `, `orders:write`) || Contains(`scp`, `orders:write`))' +
-        ' && Equals(`env`, `prod`) && Equals(`tenant`, `t1`)',
+      'Equals(`iss`, `https://idp.example.com/`) && (Equals(`aud`, `a`) || Equals(`aud`, `b`) || OneOf(`aud`, `a`, `b`))' +
+        ' && (SplitContains(`scope`, ` `, `orders:read`) || SplitContains(`scp`, ` `, `orders:read`) || OneOf(`scp`, `orders:read`))' +
+        ' && (SplitContains(`scope`, ` `, `orders:write`) || SplitContains(`scp`, ` `, `orders:write`) || OneOf(`scp`, `orders:write`))' +
+        ' && (Equals(`env`, `prod`) || OneOf(`env`, `prod`)) && (Equals(`tenant`, `t1`) || OneOf(`tenant`, `t1`))',
     );
     expect(jwt.forwardHeaders).toEqual({ 'X-Subject': 'sub' });
+  });
+
+  it('never uses Contains, which is a substring test on string claims (aud "internal-api.example.com" ⊃ "api.example.com")', () => {
+    const { chart, add } = fixture();
+    add('pinned', {
+      clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'api.example.com' }),
+      scopes: ['orders:read'],
+    });
+    const claims: string = findObject(synthObjects(chart), 'Middleware', 'pinned-jwt').spec.plugin.jwt.claims;
+    expect(claims).not.toMatch(/(^|[^t])Contains\(/);
+    expect(claims).toContain('(Equals(`aud`, `api.example.com`) || OneOf(`aud`, `api.example.com`))');
+    expect(claims).toContain('SplitContains(`scp`, ` `, `orders:read`)');
+  });
+
+  it('escapes dots in claim names, which Hub would otherwise read as nested keys', () => {
+    const { chart, add } = fixture();
+    add('namespaced', {
+      clientAuth: ClientAuth.jwt({
+        jwksUrl: 'https://idp.example.com/jwks',
+        issuer: 'https://idp.example.com/',
+        audience: 'api.example.com',
+        requiredClaims: { 'https://example.com/role': 'admin' },
+      }),
+    });
+    const claims: string = findObject(synthObjects(chart), 'Middleware', 'namespaced-jwt').spec.plugin.jwt.claims;
+    expect(claims).toContain('Equals(`https://example\\.com/role`, `admin`)');
   });
 
   it('references the forward-auth middleware of an OIDC session provider', () => {
@@ -125,6 +151,20 @@ describe('TraefikHubGateway', () => {
       }),
     );
     expect(e.message).toContain('username (user-secret) and password (pass-secret) live in different Secrets');
+  });
+
+  it('escapes dotted claim names in the oAuthClientCredentials claims check too', () => {
+    const { chart, add } = fixture();
+    const token = new UpstreamOAuth(chart, 'crm-token', {
+      tokenUrl: 'https://idp.example.com/token',
+      clientId: SecretRef.fromSecret('c', 'id'),
+      clientSecret: SecretRef.fromSecret('c', 'secret'),
+      claims: { 'https://crm.example.com/tenant': 'acme' },
+    });
+    add('crm', { upstreamAuth: token });
+    expect(findObject(synthObjects(chart), 'Middleware', 'crm-token').spec.plugin.oAuthClientCredentials.claims).toBe(
+      'Equals(`https://crm\\.example\\.com/tenant`, `acme`)',
+    );
   });
 
   it('fails when two credentials render the same middleware name differently', () => {
