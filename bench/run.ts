@@ -118,6 +118,8 @@ async function main(): Promise<void> {
     waitFor: `http://127.0.0.1:${adminPort}/readyz`,
     // The proxy logs one JSON line per request, as in production; the bench discards them.
     stdout: openSync('/dev/null', 'w'),
+    // BENCH_PROFILE=<dir> writes a V8 CPU profile of the proxy there when it exits.
+    nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
   });
 
   const targets: Target[] = [
@@ -243,9 +245,9 @@ function cpuMillis(pid: number): number | undefined {
 async function startChild(
   name: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; waitFor?: string; stdout?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; waitFor?: string; stdout?: number; nodeArgs?: string[] } = {},
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ...args], {
     cwd: ROOT,
     env: options.env ?? process.env,
     stdio: ['ignore', options.stdout ?? 'inherit', 'inherit', 'ipc'],

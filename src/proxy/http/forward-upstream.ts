@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { Injection } from '../upstream/credential-injector';
 import { forwardableResponseHeaders } from '../upstream/upstream-headers';
 import type { CompiledRoute } from '../routing/compiled-route';
+import { CloseSignal } from './close-signal';
 
 /** Methods whose request can be sent again after a 401 (RFC 9110 §9.2.2), when bodiless. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE', 'PUT']);
@@ -36,7 +37,7 @@ export async function forwardUpstream(
   // A caller that goes away (or a connection closed at the end of the shutdown grace period)
   // must release the upstream exchange at once: without a body there is nothing else that
   // tells undici, and the upstream connection would stay busy until the route timeout.
-  const abandoned = new AbortController();
+  const abandoned = new CloseSignal();
   const onClose = () => {
     if (!res.writableFinished) abandoned.abort();
   };
@@ -52,7 +53,7 @@ export async function forwardUpstream(
         body: hasBody ? req : undefined,
         headersTimeout: route.timeoutMs,
         bodyTimeout: route.timeoutMs,
-        signal: abandoned.signal,
+        signal: abandoned as unknown as Dispatcher.RequestOptions['signal'],
       },
       ({ statusCode, headers }) => {
         status = statusCode;
