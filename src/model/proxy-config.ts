@@ -5,8 +5,9 @@ import type { SecretRefModel } from './secret-ref';
 /**
  * The reference proxy's configuration: the same validated routes every other engine renders,
  * plus process settings. Secrets are never in it: the proxy reads each referenced Secret key
- * from a mounted file (`<secretsDir>/<secretName>/<key>`, re-read on change) or, failing
- * that, from the environment variable `secretEnvName(ref)` (see `secret-ref.ts`).
+ * from a mounted file (`<secretsDir>/<secretName>/<key>`, re-read on change; one trailing
+ * `\n` or `\r\n` is ignored) or, failing that, from the environment variable
+ * `secretEnvName(ref)` (see `secret-ref.ts`), taken as it is.
  */
 export const proxyConfigSchema = z.object({
   version: z.literal(1),
@@ -59,7 +60,19 @@ export const proxyConfigSchema = z.object({
     .default({ retries: 3, backoffMillis: 200, timeoutSeconds: 10 }),
   /** How often mounted Secret files are re-read, so a rotated Secret needs no restart. */
   secretRefreshSeconds: z.number().int().min(1).default(10),
-  /** On SIGTERM, in-flight requests get this long to finish before connections are closed. */
+  /**
+   * On SIGTERM, how long the proxy keeps accepting and serving while `/readyz` answers 503,
+   * before it stops accepting. Kubernetes removes a terminating pod from Service endpoints
+   * (kube-proxy, Traefik) a moment after sending SIGTERM; connections routed to it meanwhile
+   * would otherwise be refused. 0 stops accepting at once. SIGINT never waits.
+   * @default 5
+   */
+  shutdownDelaySeconds: z.number().int().min(0).default(5),
+  /**
+   * Once the proxy stops accepting (after `shutdownDelaySeconds`), in-flight requests get this
+   * long to finish before connections are closed.
+   * @default 25
+   */
   shutdownGraceSeconds: z.number().int().min(0).default(25),
   /**
    * Test and playground facility: outbound origins (`https://host[:port]`) replaced by another

@@ -6,7 +6,8 @@ import { startProxy } from './proxy-server';
 /**
  * `gatewright-proxy --config <file>` (or `GATEWRIGHT_CONFIG=<file>`): validates the config,
  * refuses to start with a one-line reason naming the field, serves until SIGTERM/SIGINT, then
- * drains in-flight requests and exits.
+ * drains in-flight requests and exits. SIGTERM (Kubernetes) first keeps serving, not ready, for
+ * `shutdownDelaySeconds`; SIGINT (Ctrl-C) stops accepting at once.
  */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const i = argv.indexOf('--config');
@@ -27,10 +28,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
   const proxy = await startProxy(config, { processMetrics: true });
   await new Promise<void>((resolve) => {
-    const stop = () => {
+    const stop = (signal: NodeJS.Signals) => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      void proxy.shutdown().then(resolve);
+      void (signal === 'SIGTERM' ? proxy.terminate() : proxy.shutdown()).then(resolve);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);

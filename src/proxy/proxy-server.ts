@@ -52,7 +52,16 @@ export interface RunningProxy {
   readonly logger: Logger;
   /** OAuth token sources by credential name (token request counts, for tests and the bench). */
   readonly tokenSources: ReadonlyMap<string, OAuthTokenSource>;
-  /** Graceful: stop accepting, let in-flight requests finish (up to the grace period), then close. */
+  /**
+   * What SIGTERM does: report not-ready on `/readyz` while still accepting and serving for
+   * `shutdownDelaySeconds` (until Kubernetes has taken the pod out of Service endpoints), then
+   * {@link shutdown}.
+   */
+  terminate(): Promise<void>;
+  /**
+   * Graceful: stop accepting, let in-flight requests finish (up to the grace period), then close.
+   * Called during {@link terminate}'s delay, it cuts the delay short.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -195,7 +204,9 @@ export async function startProxy(config: ProxyConfigModel, options: StartProxyOp
   const admin = createAdminServer(metrics, {
     live: () => true,
     readiness: () => {
-      const reasons = draining ? ['shutting down'] : secrets.missing().map((id) => `missing Secret key ${id}`);
+      const reasons = draining
+        ? ['shutting down']
+        : [...secrets.missing().map((id) => `missing Secret key ${id}`), ...secrets.malformed().map((id) => `Secret key ${id} contains control characters`)];
       return { ready: reasons.length === 0, reasons };
     },
   });
@@ -224,8 +235,31 @@ export async function startProxy(config: ProxyConfigModel, options: StartProxyOp
   const logFlusher = setInterval(() => logger.flush(), 1000);
   logFlusher.unref();
 
+  let endDelay: (() => void) | undefined;
+  let terminating: Promise<void> | undefined;
+  const terminate = (): Promise<void> => {
+    terminating ??= (async () => {
+      // Not ready, and responses close their keep-alive connection, so clients that reach the
+      // pod until their endpoints update reconnect elsewhere; new connections are still served.
+      draining = true;
+      if (config.shutdownDelaySeconds > 0) {
+        logger.info({ delaySeconds: config.shutdownDelaySeconds }, 'not ready; serving until Service endpoints are updated');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, config.shutdownDelaySeconds * 1000);
+          endDelay = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      await shutdown();
+    })();
+    return terminating;
+  };
+
   let shuttingDown: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
+    endDelay?.();
     shuttingDown ??= (async () => {
       draining = true;
       logger.info({ graceSeconds: config.shutdownGraceSeconds }, 'draining in-flight requests');
@@ -260,7 +294,7 @@ export async function startProxy(config: ProxyConfigModel, options: StartProxyOp
     return shuttingDown;
   };
 
-  return { url, adminUrl, metrics, logger, tokenSources, shutdown };
+  return { url, adminUrl, metrics, logger, tokenSources, terminate, shutdown };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

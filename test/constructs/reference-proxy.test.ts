@@ -72,8 +72,9 @@ describe('ReferenceProxy', () => {
       seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(pod.automountServiceAccountToken).toBe(false);
-    // The config's shutdownGraceSeconds (25) plus a margin: the drain finishes before SIGKILL.
-    expect(pod.terminationGracePeriodSeconds).toBe(30);
+    // The config's shutdownDelaySeconds (5) and shutdownGraceSeconds (25) plus a margin: the
+    // drain finishes before SIGKILL.
+    expect(pod.terminationGracePeriodSeconds).toBe(35);
     expect(pod.containers).toHaveLength(1);
     const c = pod.containers[0];
     expect(c.image).toBe(DEFAULT_REFERENCE_PROXY_IMAGE);
@@ -102,6 +103,24 @@ describe('ReferenceProxy', () => {
     ]);
     expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'admin' });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'admin' });
+  });
+
+  it('keeps serving, not ready, for shutdownDelaySeconds after SIGTERM, and gives the pod time for it', () => {
+    const defaults = testChart();
+    new ReferenceProxy(defaults, 'edge');
+    const objects = synthObjects(defaults);
+    expect(configOf(objects).shutdownDelaySeconds).toBe(5);
+
+    const chart = testChart();
+    new ReferenceProxy(chart, 'edge', { shutdownDelaySeconds: 12 });
+    const synthed = synthObjects(chart);
+    expect(configOf(synthed).shutdownDelaySeconds).toBe(12);
+    expect(podSpecOf(synthed).terminationGracePeriodSeconds).toBe(12 + 25 + 5);
+
+    const off = testChart();
+    new ReferenceProxy(off, 'edge', { shutdownDelaySeconds: 0 });
+    expect(podSpecOf(synthObjects(off)).terminationGracePeriodSeconds).toBe(30);
+    expect(catchError(() => new ReferenceProxy(testChart(), 'edge', { shutdownDelaySeconds: -1 })).message).toMatch(/shutdownDelaySeconds/);
   });
 
   it('rolls out without ever dropping below the current replica count', () => {

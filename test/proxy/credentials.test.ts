@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EchoUpstream, type Echo } from './support/echo-upstream';
 import { TestIssuer } from './support/issuer';
@@ -5,6 +6,8 @@ import { TestTokenEndpoint } from './support/token-endpoint';
 import { bearer, call, route, startTestProxy, TOKEN_URL, type TestProxy } from './support/test-proxy';
 
 const secret = (secretName: string, key: string) => ({ kind: 'secret' as const, ref: { secretName, key } });
+/** htpasswd's SHA1 form, as Traefik Hub's apiKey middleware reads it. */
+const htpasswdSha = (key: string) => `{SHA}${createHash('sha1').update(key).digest('base64')}`;
 
 let issuer: TestIssuer;
 let token: TestTokenEndpoint;
@@ -43,6 +46,7 @@ beforeAll(async () => {
         clientAuth: { kind: 'apiKey', header: 'X-API-Key', keys: [{ secretName: 'callers', key: 'alice' }, { secretName: 'callers', key: 'bob' }] },
         upstreamAuth: [{ kind: 'basicAuth', username: secret('legacy', 'user'), password: secret('legacy', 'password') }],
       }),
+      route({ name: 'hashed', clientAuth: { kind: 'apiKey', header: 'X-API-Key', keys: [{ secretName: 'hub-keys', key: 'carol' }] } }),
       route({ name: 'rewrite', pathPrefix: '/rewrite', rewrite: { kind: 'replacePrefix', from: '/rewrite', to: '/ic/api/flows/ECHO/1.0' } }),
       route({ name: 'preserve', preserveHost: true }),
       route({ name: 'writers', authorization: { methods: ['GET', 'POST'], scopes: ['orders:write'], claims: { tenant: 'acme' } } }),
@@ -53,6 +57,7 @@ beforeAll(async () => {
         'backend-keys': { key: 'backend-key-value-1' },
         weather: { key: 'weather-key-value-1' },
         callers: { alice: 'alice-api-key-1', bob: 'bob-api-key-2' },
+        'hub-keys': { carol: htpasswdSha('carol-api-key-3') },
         legacy: { user: 'svc-user', password: 'svc-pass-w0rd' },
       },
       env: { GW_SECRET_DD_APP_KEY: 'dd-app-key-from-env' },
@@ -105,6 +110,15 @@ describe('reference proxy, inline mode: every credential kind', () => {
     expect(res.json<Echo>().url).toBe('/query/forecast?city=Oslo&api_key=weather-key-value-1');
   });
 
+  it("never forwards a caller's access_token query parameter (RFC 6750 §2.3) on a JWT route", async () => {
+    const jwt = await issuer.sign();
+    const res = await call(gw.proxy.url, `/headers/x?a=1&access_token=${jwt}&access%5Ftoken=${jwt}&b=2`, { headers: bearer(jwt) });
+    expect(res.status).toBe(200);
+    expect(res.json<Echo>().url).toBe('/headers/x?a=1&b=2');
+    // Routes whose callers are not bearer-token holders pass the parameter on untouched.
+    expect((await call(gw.proxy.url, '/query/x?access_token=not-ours')).json<Echo>().url).toBe('/query/x?access_token=not-ours&api_key=weather-key-value-1');
+  });
+
   it('authenticates API-key callers and sends BasicAuth upstream, without the caller key', async () => {
     const res = await call(gw.proxy.url, '/basic', { headers: { 'x-api-key': 'bob-api-key-2' } });
     expect(res.status).toBe(200);
@@ -113,6 +127,17 @@ describe('reference proxy, inline mode: every credential kind', () => {
     expect(seen.headers['x-api-key']).toBeUndefined();
     expect((await call(gw.proxy.url, '/basic', { headers: { 'x-api-key': 'bob-api-key-3' } })).status).toBe(401);
     expect((await call(gw.proxy.url, '/basic')).status).toBe(401);
+  });
+
+  it('accepts API keys stored as htpasswd {SHA} values (one Secret for Traefik Hub and the proxy)', async () => {
+    const ok = await call(gw.proxy.url, '/hashed', { headers: { 'x-api-key': 'carol-api-key-3' } });
+    expect(ok.status).toBe(200);
+    expect(ok.json<Echo>().headers['x-api-key']).toBeUndefined();
+    expect((await call(gw.proxy.url, '/hashed', { headers: { 'x-api-key': 'carol-api-key-4' } })).status).toBe(401);
+    // The stored hash is not a key: presenting it is just another wrong key.
+    expect((await call(gw.proxy.url, '/hashed', { headers: { 'x-api-key': htpasswdSha('carol-api-key-3') } })).status).toBe(401);
+    // Plain values keep working next to it.
+    expect((await call(gw.proxy.url, '/basic', { headers: { 'x-api-key': 'bob-api-key-2' } })).status).toBe(200);
   });
 
   it('picks up a rotated API key from the mounted file without a restart', async () => {
@@ -225,5 +250,51 @@ describe('reference proxy, forwardAuth mode', () => {
     const jwt = await issuer.sign();
     expect((await fa('oauth', { ...bearer(jwt), 'x-forwarded-uri': '/oauth/../admin' })).status).toBe(400);
     expect((await fa('nope', bearer(jwt))).status).toBe(404);
+  });
+});
+
+describe('Secret files with a trailing newline (kubectl create secret --from-file, echo)', () => {
+  it('use the value without its final line break, and /readyz names (never shows) a key with other control characters', async () => {
+    const local = await startTestProxy(
+      { issuer, token, echo },
+      [
+        route({
+          name: 'newline',
+          clientAuth: { kind: 'apiKey', header: 'X-API-Key', keys: [{ secretName: 'nl-callers', key: 'erin' }] },
+          upstreamAuth: [
+            { kind: 'basicAuth', username: secret('nl-legacy', 'user'), password: secret('nl-legacy', 'password') },
+            { kind: 'header', name: 'X-Backend-Key', value: secret('nl-backend', 'key') },
+          ],
+        }),
+        route({ name: 'broken', clientAuth: { kind: 'none' }, upstreamAuth: [{ kind: 'header', name: 'X-Broken', value: secret('nl-broken', 'key') }] }),
+        route({ name: 'env', clientAuth: { kind: 'none' }, upstreamAuth: [{ kind: 'header', name: 'X-Env', value: secret('nl-env', 'key') }] }),
+      ],
+      {
+        secrets: {
+          'nl-callers': { erin: 'erin-api-key-5\n' },
+          'nl-legacy': { user: 'svc-user\r\n', password: 'svc-pass-w0rd\n' },
+          'nl-backend': { key: 'backend-key-value-9\n' },
+          'nl-broken': { key: 'line-one\nline-two\n' },
+        },
+        // Environment values are taken as they are.
+        env: { GW_SECRET_NL_ENV_KEY: 'env-value-7\n' },
+      },
+    );
+    try {
+      const res = await call(local.proxy.url, '/newline', { headers: { 'x-api-key': 'erin-api-key-5' } });
+      expect(res.status).toBe(200);
+      const seen = res.json<Echo>();
+      expect(seen.headers.authorization).toBe(`Basic ${Buffer.from('svc-user:svc-pass-w0rd').toString('base64')}`);
+      expect(seen.headers['x-backend-key']).toBe('backend-key-value-9');
+      expect((await call(local.proxy.url, '/newline', { headers: { 'x-api-key': 'erin-api-key-6' } })).status).toBe(401);
+
+      const ready = await call(local.proxy.adminUrl, '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.json().reasons).toEqual(['Secret key nl-broken/key contains control characters', 'Secret key nl-env/key contains control characters']);
+      expect(ready.text).not.toContain('line-');
+      expect(ready.text).not.toContain('env-value');
+    } finally {
+      await local.stop();
+    }
   });
 });

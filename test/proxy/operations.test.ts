@@ -9,7 +9,7 @@ import { loadProxyConfig } from '../../src/proxy/config/load-proxy-config';
 import { EchoUpstream, type Echo } from './support/echo-upstream';
 import { TestIssuer } from './support/issuer';
 import { TestTokenEndpoint } from './support/token-endpoint';
-import { bearer, call, route, startTestProxy, TOKEN_URL, type TestProxy } from './support/test-proxy';
+import { bearer, call, callOnNewConnection, route, startTestProxy, TOKEN_URL, type TestProxy } from './support/test-proxy';
 
 const SECRETS = {
   oauth: { id: 'ops-client-id-77', secret: 'ops-client-secret-Qw93' },
@@ -212,13 +212,15 @@ describe('config and process', () => {
     expect(run.err()).toMatch(/^gatewright-proxy: refusing to start: \[.*invalid\.json\] listen\.port: /);
   });
 
-  it('main serves until SIGTERM, then drains the in-flight request and exits 0', async () => {
+  it('main on SIGTERM: reports not-ready but keeps serving new connections for shutdownDelaySeconds, then drains and exits 0', async () => {
     const file = join(dir, 'ok.json');
     writeFileSync(
       file,
       JSON.stringify({
         version: 1,
         listen: { host: '127.0.0.1', port: 0, adminPort: 0 },
+        shutdownDelaySeconds: 1,
+        shutdownGraceSeconds: 5,
         originOverrides: { 'https://backend.example.test': echo.url },
         routes: [route({ name: 'slow', pathPrefix: '/slow', clientAuth: { kind: 'none' } })],
       }),
@@ -226,16 +228,39 @@ describe('config and process', () => {
     const run = runMain(['--config', file]);
     const deadline = Date.now() + 15_000;
     let url: string | undefined;
-    while (!url && Date.now() < deadline) {
+    let adminUrl: string | undefined;
+    while (!(url && adminUrl) && Date.now() < deadline) {
       url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(run.out())?.[1];
-      if (!url) await new Promise((r) => setTimeout(r, 50));
+      adminUrl = /"adminUrl":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(run.out())?.[1];
+      if (!(url && adminUrl)) await new Promise((r) => setTimeout(r, 50));
     }
     expect(url).toBeDefined();
-    const inflight = call(url!, '/slow?ms=500');
+    expect((await call(adminUrl!, '/readyz')).status).toBe(200);
+    // Spans the end of the delay: it must still be drained, not cut.
+    const inflight = call(url!, '/slow?ms=1500');
     await new Promise((r) => setTimeout(r, 150));
+    const signalled = Date.now();
     run.child.kill('SIGTERM');
+
+    // During the delay: endpoints are being updated, so the pod says not-ready...
+    let ready = await call(adminUrl!, '/readyz');
+    while (ready.status === 200 && Date.now() - signalled < 800) {
+      await new Promise((r) => setTimeout(r, 20));
+      ready = await call(adminUrl!, '/readyz');
+    }
+    expect(ready.status).toBe(503);
+    expect(ready.json().reasons).toEqual(['shutting down']);
+    // ...yet connections that were routed to it before the update are still accepted and served.
+    const late = await callOnNewConnection(url!, '/slow?ms=1');
+    expect(late.status).toBe(200);
+    expect(Date.now() - signalled).toBeLessThan(1000);
+
+    // After the delay: no new connections; the in-flight request finishes; the process exits.
+    await new Promise((r) => setTimeout(r, Math.max(0, 1250 - (Date.now() - signalled))));
+    await expect(callOnNewConnection(url!, '/slow?ms=1')).rejects.toThrow();
     expect((await inflight).status).toBe(200);
     expect(await run.exited).toBe(0);
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(1000);
     expect(run.out()).toContain('"msg":"stopped"');
   });
 });

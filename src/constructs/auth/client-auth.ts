@@ -41,10 +41,14 @@ export interface ApiKeyClientAuthOptions {
    */
   readonly header?: string;
   /**
-   * Secret keys holding accepted API keys, one accepted key per ref. What the Secret holds
-   * depends on the engine: Traefik Hub's `apiKey` middleware compares against an
-   * htpasswd-style hash (`htpasswd -nbB "" KEY | cut -c 2-`), the reference proxy against the
-   * plain key itself. A Secret filled for one engine therefore does not work on the other.
+   * Secret keys holding accepted API keys, one accepted key per ref. Store each as its
+   * htpasswd SHA1 hash, `{SHA}<base64(sha1(key))>`: Traefik Hub's `apiKey` middleware and the
+   * reference proxy both accept that form, so one Secret serves either engine, and the Secret
+   * does not hold the key itself. Generate it with
+   * `printf '{SHA}%s' "$(printf %s "$KEY" | openssl sha1 -binary | base64)"`. (Unsalted SHA1
+   * is fine for long random API keys, not for passwords people choose.) The reference proxy
+   * also accepts the plain key; Traefik Hub also accepts bcrypt hashes
+   * (`htpasswd -nbB "" KEY | cut -c 2-`), which the proxy does not.
    */
   readonly keys: readonly SecretRef[];
 }

@@ -12,7 +12,9 @@ export interface ProxyPodSpecInput {
   readonly adminPort: number;
   /** Non-root UID, also used as GID and fsGroup so the proxy can read its Secret files. */
   readonly runAsUser: number;
-  /** The proxy's own drain time on SIGTERM (`shutdownGraceSeconds` of its config). */
+  /** How long the proxy serves, not ready, after SIGTERM (`shutdownDelaySeconds` of its config). */
+  readonly shutdownDelaySeconds: number;
+  /** The proxy's drain time after that delay (`shutdownGraceSeconds` of its config). */
   readonly shutdownGraceSeconds: number;
   /**
    * Service account of the pods.
@@ -47,9 +49,10 @@ export function proxyPodSpec(input: ProxyPodSpecInput): k8s.PodSpec {
     // The proxy never calls the Kubernetes API; a mounted token would only be loot.
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    // The proxy drains in-flight requests for shutdownGraceSeconds after SIGTERM; the kubelet
-    // must not SIGKILL it before that, so it gets a few seconds more.
-    terminationGracePeriodSeconds: input.shutdownGraceSeconds + 5,
+    // After SIGTERM the proxy serves, not ready, for shutdownDelaySeconds, then drains
+    // in-flight requests for shutdownGraceSeconds; the kubelet must not SIGKILL it before
+    // that, so it gets a few seconds more.
+    terminationGracePeriodSeconds: input.shutdownDelaySeconds + input.shutdownGraceSeconds + 5,
     securityContext: {
       runAsNonRoot: true,
       runAsUser: input.runAsUser,

@@ -138,6 +138,14 @@ export interface ReferenceProxyProps {
    */
   readonly maxTokenBytes?: number;
   /**
+   * Seconds the proxy keeps accepting and serving after SIGTERM while reporting not-ready, so
+   * connections routed to it before kube-proxy and Traefik drop it from the Service endpoints
+   * are not refused during rollouts (the image has no shell for a `preStop` sleep). Then it
+   * drains in-flight requests; the pod's `terminationGracePeriodSeconds` covers both. 0 disables.
+   * @default 5
+   */
+  readonly shutdownDelaySeconds?: number;
+  /**
    * Container requests and limits.
    * @default - requests 100m CPU / 128Mi, limit 256Mi memory, no CPU limit
    */
@@ -184,6 +192,7 @@ const propsSchema = z.object({
   forwardAuthPath: z.string().regex(/^\/[-._~/a-zA-Z0-9]*$/, { message: 'must be a plain absolute path, e.g. "/_gatewright/forward-auth"' }),
   maxHeaderBytes: z.number().int().min(1024).optional(),
   maxTokenBytes: z.number().int().min(256).optional(),
+  shutdownDelaySeconds: z.number().int().min(0),
   resources: z.object({
     requests: z.object({ cpu: quantity.optional(), memory: quantity.optional() }),
     limits: z.object({ cpu: quantity.optional(), memory: quantity.optional() }),
@@ -251,6 +260,7 @@ export class ReferenceProxy extends Construct {
         adminPort: props.adminPort ?? 9090,
         secretsDir: props.secretsDir ?? '/var/run/secrets/gatewright',
         forwardAuthPath: props.forwardAuthPath ?? '/_gatewright/forward-auth',
+        shutdownDelaySeconds: props.shutdownDelaySeconds ?? 5,
         resources: {
           requests: { cpu: '100m', memory: '128Mi', ...props.resources?.requests },
           limits: { memory: '256Mi', ...props.resources?.limits },
@@ -376,6 +386,7 @@ export class ReferenceProxy extends Construct {
       // Off unless a TraefikGateway routes through this proxy: an inline-only proxy must never
       // answer credential-bearing forwardAuth requests.
       forwardAuthEnabled: this.forwardAuthUsed,
+      shutdownDelaySeconds: p.shutdownDelaySeconds,
       ...(p.maxHeaderBytes !== undefined || p.maxTokenBytes !== undefined
         ? { limits: { maxHeaderBytes: p.maxHeaderBytes ?? 16384, maxTokenBytes: p.maxTokenBytes ?? 8192 } }
         : {}),
@@ -438,6 +449,7 @@ export class ReferenceProxy extends Construct {
           port: p.port,
           adminPort: p.adminPort,
           runAsUser: p.runAsUser,
+          shutdownDelaySeconds: this.rendered().model.shutdownDelaySeconds,
           shutdownGraceSeconds: this.rendered().model.shutdownGraceSeconds,
           serviceAccountName: p.serviceAccountName,
           resources: p.resources,

@@ -57,7 +57,7 @@ export async function handleInline(
   if (route.forwardClaims.length > 0) Object.assign(headers, forwardedClaimHeaders(route, auth.claims));
 
   let path = route.rewrite(target.encodedPath);
-  const query = route.injector.queryNames.size > 0 ? injectQuery(target.query, route.injector.queryNames, injection.query) : target.query;
+  const query = route.dropQuery.size > 0 ? injectQuery(target.query, route.dropQuery, injection.query) : target.query;
   if (query !== '') path += `?${query}`;
 
   record.upstream = route.upstream;

@@ -4,7 +4,7 @@ import type { ProxyMetrics } from './metrics';
 export interface AdminState {
   /** Liveness: the event loop answers. */
   readonly live: () => boolean;
-  /** Readiness: serving and every referenced Secret resolvable; reasons are names, never values. */
+  /** Readiness: serving, and every referenced Secret resolvable and free of control characters; reasons are names, never values. */
   readonly readiness: () => { ready: boolean; reasons: string[] };
 }
 

@@ -21,6 +21,8 @@ export interface CompiledRoute {
   readonly upstreamHost: string;
   /** Caller headers never forwarded: credentials, injected and claim headers. */
   readonly dropHeaders: ReadonlySet<string>;
+  /** Caller query parameters never forwarded: injected ones, and on JWT routes `access_token`. */
+  readonly dropQuery: ReadonlySet<string>;
   /** JWT claims copied to upstream headers: [lower-case header, claim]. */
   readonly forwardClaims: readonly (readonly [string, string])[];
   readonly timeoutMs: number;
@@ -40,6 +42,10 @@ export function compileRoute(model: ApiRouteModel, parts: RouteParts): CompiledR
   for (const h of parts.authenticator?.credentialHeaders ?? []) drop.add(h);
   for (const h of parts.injector.headerNames) drop.add(h);
   for (const [h] of forwardClaims) drop.add(h);
+  // RFC 6750 §2.3 lets a caller send its bearer token as `access_token` in the query. The
+  // proxy only accepts the header form, but a backend must not receive the caller's token.
+  const dropQuery = new Set<string>(parts.injector.queryNames);
+  if (model.clientAuth.kind === 'jwt') dropQuery.add('access_token');
   return {
     model,
     name: model.name,
@@ -50,6 +56,7 @@ export function compileRoute(model: ApiRouteModel, parts: RouteParts): CompiledR
     upstream,
     upstreamHost: new URL(upstream).host,
     dropHeaders: drop,
+    dropQuery,
     forwardClaims,
     timeoutMs: model.timeoutSeconds * 1000,
   };

@@ -11,11 +11,20 @@ interface Entry {
   value: string | undefined;
 }
 
+/** A control character left in a value: a header or key that can never be right. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 /**
  * Resolves Secret references: the mounted file `<secretsDir>/<secret>/<key>` wins, else the
  * environment variable `GW_SECRET_<SECRET>_<KEY>`. Files are re-read periodically so a rotated
  * Secret (kubelet swaps the mounted file) takes effect without a restart. Values stay in memory
  * only; nothing here logs or formats them.
+ *
+ * One trailing line break (`\n` or `\r\n`) is removed from a file's value: Secrets made with
+ * `kubectl create secret --from-file` from a file an editor or `echo` ended with a newline
+ * carry it, and no API key, password or token ends with one. Environment values are taken
+ * as they are.
  */
 export class SecretResolver {
   private readonly entries = new Map<string, Entry>();
@@ -37,6 +46,11 @@ export class SecretResolver {
   /** Identities of tracked Secret keys that currently have no value. */
   missing(): string[] {
     return [...this.entries.values()].filter((e) => e.value === undefined).map((e) => secretRefId(e.ref));
+  }
+
+  /** Identities of tracked Secret keys whose value holds a control character (beyond the stripped line break). */
+  malformed(): string[] {
+    return [...this.entries.values()].filter((e) => e.value !== undefined && CONTROL_CHARACTER.test(e.value)).map((e) => secretRefId(e.ref));
   }
 
   /** Re-reads every tracked key now. */
@@ -68,9 +82,14 @@ export class SecretResolver {
 
   private read(ref: SecretRefModel): string | undefined {
     try {
-      return readFileSync(secretFilePath(ref, this.secretsDir), 'utf8');
+      return withoutFinalLineBreak(readFileSync(secretFilePath(ref, this.secretsDir), 'utf8'));
     } catch {
       return this.env[secretEnvName(ref)];
     }
   }
+}
+
+function withoutFinalLineBreak(value: string): string {
+  if (value.endsWith('\r\n')) return value.slice(0, -2);
+  return value.endsWith('\n') ? value.slice(0, -1) : value;
 }

@@ -107,8 +107,11 @@ export function forwardableResponseHeaders(headers: IncomingHttpHeaders | Record
   return out;
 }
 
-/** Query string with the caller's copies of injected parameters removed and the injected ones appended. */
-export function injectQuery(query: string, names: ReadonlySet<string>, params: readonly [string, string][]): string {
+/**
+ * Query string without the parameters named in `drop` (the caller's copies of injected ones,
+ * its own credential), with the injected ones appended.
+ */
+export function injectQuery(query: string, drop: ReadonlySet<string>, params: readonly [string, string][]): string {
   const kept = query === '' ? [] : query.split('&').filter((pair) => {
     const eq = pair.indexOf('=');
     const rawName = eq === -1 ? pair : pair.slice(0, eq);
@@ -118,7 +121,7 @@ export function injectQuery(query: string, names: ReadonlySet<string>, params: r
     } catch {
       return false;
     }
-    return !names.has(name);
+    return !drop.has(name);
   });
   for (const [name, value] of params) kept.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
   return kept.join('&');

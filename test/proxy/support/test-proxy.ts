@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import type { ApiRouteInput, ProxyConfigInput } from '../../../src/model';
 import { validateProxyConfig } from '../../../src/proxy/config/load-proxy-config';
 import { startProxy, type RunningProxy } from '../../../src/proxy/proxy-server';
@@ -96,16 +96,26 @@ export interface CallResult {
 export async function call(
   base: string,
   path: string,
-  init: { method?: string; headers?: Record<string, string | string[]>; body?: string; host?: string } = {},
+  init: { method?: string; headers?: Record<string, string | string[]>; body?: string; host?: string; dispatcher?: Dispatcher } = {},
 ): Promise<CallResult> {
   const res = await request(`${base}${path}`, {
     method: (init.method ?? 'GET') as 'GET',
     headers: { host: init.host ?? API_HOST, ...(init.headers ?? {}) },
     body: init.body,
-    dispatcher: client,
+    dispatcher: init.dispatcher ?? client,
   });
   const text = await res.body.text();
   return { status: res.statusCode, headers: res.headers as CallResult['headers'], text, json: () => JSON.parse(text) };
+}
+
+/** One request on a connection of its own: proves the proxy still accepts new connections. */
+export async function callOnNewConnection(base: string, path: string, init: { host?: string } = {}): Promise<CallResult> {
+  const fresh = new Agent();
+  try {
+    return await call(base, path, { ...init, dispatcher: fresh });
+  } finally {
+    await fresh.destroy();
+  }
 }
 
 export function bearer(token: string): Record<string, string> {
