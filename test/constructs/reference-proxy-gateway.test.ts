@@ -104,7 +104,7 @@ describe('ReferenceProxyGateway (the proxy is the gateway)', () => {
         {
           kind: 'Rule',
           match: 'Host(`partners.example.com`) && (Path(`/maps`) || PathPrefix(`/maps/`))',
-          priority: 30_000_005,
+          priority: 30_000_010,
           services: [{ kind: 'Service', name: 'gateway-proxy', port: 8080, scheme: 'http', passHostHeader: true }],
         },
       ],

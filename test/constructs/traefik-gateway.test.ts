@@ -154,7 +154,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
           // Methods are the proxy's job (403 through forwardAuth), not the router's.
           match: 'Host(`api.example.com`) && (Path(`/orders`) || PathPrefix(`/orders/`))',
           // exact host (300 × 100,000) + length of "/orders"
-          priority: 30_000_007,
+          priority: 30_000_014,
           middlewares: [{ name: 'orders-auth' }],
           services: [{ kind: 'Service', name: 'backend', port: 443, scheme: 'https', passHostHeader: false }],
         },

@@ -5,7 +5,7 @@ import {
   type IngressRouteProps,
 } from '../../../imports/traefik.io';
 import type { ApiRouteModel, GatewayModel } from '../../model';
-import { renderMatchRule, routePriority } from './match-rule';
+import { methodGuardPriority, renderMatchRule, routePriority } from './match-rule';
 import type { TraefikObject } from './rendered-object';
 
 export interface IngressRouteInput {
@@ -15,10 +15,25 @@ export interface IngressRouteInput {
   readonly middlewares: readonly string[];
   /** Namespace the backend Service lives in, when it differs from the gateway's. */
   readonly backendNamespace?: string;
+  /**
+   * Middleware refusing methods the route does not allow (see `renderMethodGuard`).
+   * @default - no guard rule
+   */
+  readonly methodGuard?: string;
 }
 
 /** The IngressRoute that ties host/path, the ordered middlewares and the backend together. */
-export function renderIngressRoute({ gateway, route, middlewares, backendNamespace }: IngressRouteInput): TraefikObject {
+export function renderIngressRoute({ gateway, route, middlewares, backendNamespace, methodGuard }: IngressRouteInput): TraefikObject {
+  const service = {
+    kind: IngressRouteSpecRoutesServicesKind.SERVICE,
+    name: route.backend.serviceName,
+    ...(backendNamespace ? { namespace: backendNamespace } : {}),
+    port: IngressRouteSpecRoutesServicesPort.fromNumber(route.backend.port),
+    scheme: route.backend.scheme,
+    // An external host answers for its own name, not the gateway's.
+    passHostHeader: route.preserveHost,
+  };
+  const guarded = methodGuard !== undefined && route.authorization.methods.length > 0;
   const props: IngressRouteProps = {
     metadata: { name: route.name, ...(gateway.namespace ? { namespace: gateway.namespace } : {}) },
     spec: {
@@ -29,18 +44,20 @@ export function renderIngressRoute({ gateway, route, middlewares, backendNamespa
           match: renderMatchRule(route),
           priority: routePriority(route),
           middlewares: middlewares.map((name) => ({ name })),
-          services: [
-            {
-              kind: IngressRouteSpecRoutesServicesKind.SERVICE,
-              name: route.backend.serviceName,
-              ...(backendNamespace ? { namespace: backendNamespace } : {}),
-              port: IngressRouteSpecRoutesServicesPort.fromNumber(route.backend.port),
-              scheme: route.backend.scheme,
-              // An external host answers for its own name, not the gateway's.
-              passHostHeader: route.preserveHost,
-            },
-          ],
+          services: [service],
         },
+        ...(guarded
+          ? [
+              {
+                kind: IngressRouteSpecRoutesKind.RULE,
+                match: renderMatchRule(route, { methods: false }),
+                priority: methodGuardPriority(route),
+                middlewares: [{ name: methodGuard }],
+                // Never reached: the guard answers first. A route needs a service all the same.
+                services: [service],
+              },
+            ]
+          : []),
       ],
       ...(gateway.tls
         ? {

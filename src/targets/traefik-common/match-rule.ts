@@ -4,12 +4,12 @@ import type { ApiRouteModel } from '../../model';
  * The router rule for a route. A prefix `/echo` matches `/echo` and `/echo/...` but never
  * `/echoes`: a plain `PathPrefix(`/echo`)` would let `/echoes` through un-rewritten.
  */
-export function renderMatchRule(route: ApiRouteModel): string {
+export function renderMatchRule(route: ApiRouteModel, options: { readonly methods?: boolean } = {}): string {
   const parts = [hostMatcher(route.host)];
   if (route.pathPrefix !== '/') {
     parts.push(`(Path(\`${route.pathPrefix}\`) || PathPrefix(\`${route.pathPrefix}/\`))`);
   }
-  const methods = route.authorization.methods;
+  const methods = options.methods === false ? [] : route.authorization.methods;
   if (methods.length === 1) parts.push(`Method(\`${methods[0]}\`)`);
   if (methods.length > 1) parts.push(`(${methods.map((m) => `Method(\`${m}\`)`).join(' || ')})`);
   return parts.join(' && ');
@@ -29,8 +29,15 @@ const HOST_RANK_STEP = 100_000; // above any path length
  */
 export function routePriority(route: ApiRouteModel): number {
   const hostRank = route.host.startsWith('*.') ? route.host.length - 1 : EXACT_HOST_RANK;
-  const pathRank = route.pathPrefix === '/' ? 0 : Math.min(route.pathPrefix.length, HOST_RANK_STEP - 1);
+  // Twice the prefix length: the odd number just below is free for the route's method guard,
+  // which must outrank every shorter prefix on the host but never the route itself.
+  const pathRank = route.pathPrefix === '/' ? 0 : 2 * Math.min(route.pathPrefix.length, HOST_RANK_STEP / 2 - 1);
   return hostRank * HOST_RANK_STEP + pathRank;
+}
+
+/** The priority of a route's method guard: just below the route, above any shorter prefix. */
+export function methodGuardPriority(route: ApiRouteModel): number {
+  return routePriority(route) - 1;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ApiRouteModel, GatewayModel } from '../../model';
 import { renderIngressRoute } from '../traefik-common/ingress-route';
+import { renderMethodGuard } from '../traefik-common/method-guard';
 import type { RenderedTraefikRoute } from '../traefik-common/rendered-object';
 import { renderRewriteMiddleware } from '../traefik-common/rewrite-middleware';
 import { renderHubClientAuth } from './client-auth-middleware';
@@ -14,6 +15,7 @@ export function renderTraefikHubRoute(gateway: GatewayModel, route: ApiRouteMode
   const auth = renderHubClientAuth(gateway, route);
   const rewrite = renderRewriteMiddleware(gateway, route);
   const upstream = renderHubUpstream(gateway, route);
+  const guard = renderMethodGuard(gateway, route);
   const middlewares = [
     ...auth.middlewareNames,
     ...(rewrite ? [rewrite.name] : []),
@@ -24,7 +26,8 @@ export function renderTraefikHubRoute(gateway: GatewayModel, route: ApiRouteMode
       ...auth.objects,
       ...(rewrite ? [rewrite] : []),
       ...upstream.objects,
-      renderIngressRoute({ gateway, route, middlewares, backendNamespace }),
+      ...(guard ? [guard] : []),
+      renderIngressRoute({ gateway, route, middlewares, backendNamespace, methodGuard: guard?.name }),
     ],
     shared: upstream.shared,
     secretKeys: [...auth.secretKeys, ...upstream.secretKeys],

@@ -1,5 +1,6 @@
 import { ErrorCode, GatewrightError, type ApiRouteModel, type GatewayModel } from '../../model';
 import { renderIngressRoute } from '../traefik-common/ingress-route';
+import { renderMethodGuard } from '../traefik-common/method-guard';
 import type { RenderedTraefikRoute, TraefikObject } from '../traefik-common/rendered-object';
 import { metadataFor } from '../traefik-common/object-metadata';
 import { renderRewriteMiddleware } from '../traefik-common/rewrite-middleware';
@@ -67,7 +68,10 @@ export function renderTraefikRoute(
   // leaves them out: a rule with methods would let a method refused on `/okta/users` fall
   // through to a parent `/okta` route and be authorized by that route's policy instead.
   const routed = usesForwardAuth ? { ...route, authorization: { ...route.authorization, methods: [] } } : route;
-  objects.push(renderIngressRoute({ gateway, route: routed, middlewares: steps, backendNamespace }));
+  // Routes that bypass the proxy keep their methods in the rule, and a guard for the rest.
+  const guard = renderMethodGuard(gateway, routed);
+  if (guard) objects.push(guard);
+  objects.push(renderIngressRoute({ gateway, route: routed, middlewares: steps, backendNamespace, methodGuard: guard?.name }));
   // Traefik objects reference no Secret: the proxy reads them, and mounts/syncs them itself.
   return { objects, shared: [], secretKeys: [], usesForwardAuth };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiRouteSchema, prefixRewriteRegex } from '../../../src/model';
-import { ABOVE_ALL_ROUTES_PRIORITY, renderMatchRule, routePriority } from '../../../src/targets/traefik-common/match-rule';
+import { ABOVE_ALL_ROUTES_PRIORITY, renderMatchRule, methodGuardPriority, routePriority } from '../../../src/targets/traefik-common/match-rule';
 import type { ApiRouteModel } from '../../../src/model';
 
 /** Applies a replacePathRegex the way Traefik does: replace when the regex matches, else leave. */
@@ -100,6 +100,35 @@ describe('router priority', () => {
     expect(winner([wild, exact], (r) => renderMatchRule(r).length, 'saas.example.com', '/x', 'GET')).toBe('wild');
     expect(winner([wild, exact], routePriority, 'saas.example.com', '/x', 'GET')).toBe('exact');
     expect(winner([wild, exact], routePriority, 'other.example.com', '/x', 'GET')).toBe('wild');
+  });
+
+  it('guards a method-limited route so other methods never fall through to a parent prefix', () => {
+    /** Router entries as the IngressRoutes render them: each route, then its method guard. */
+    type Entry = { name: string; route: ApiRouteModel; priority: number; methods: boolean };
+    const entries = (routes: ApiRouteModel[]): Entry[] =>
+      routes.flatMap((r) => [
+        { name: r.name, route: r, priority: routePriority(r), methods: true },
+        ...(r.authorization.methods.length ? [{ name: `${r.name}-guard`, route: r, priority: methodGuardPriority(r), methods: false }] : []),
+      ]);
+    const pick = (routes: ApiRouteModel[], path: string, method: string) =>
+      entries(routes)
+        .sort((a, b) => b.priority - a.priority)
+        .find(
+          (e) =>
+            (e.route.pathPrefix === '/' || path === e.route.pathPrefix || path.startsWith(`${e.route.pathPrefix}/`)) &&
+            (!e.methods || e.route.authorization.methods.length === 0 || (e.route.authorization.methods as string[]).includes(method)),
+        )?.name;
+    const publicRoot = route('root', {});
+    // Without guards, PUT /okta/users/1 (refused by okta-users) would be served by /okta.
+    expect(winner([okta, oktaUsers], routePriority, 'saas.example.com', '/okta/users/1', 'PUT')).toBe('okta');
+    expect(pick([okta, oktaUsers, publicRoot], '/okta/users/1', 'PUT')).toBe('okta-users-guard');
+    expect(pick([okta, oktaUsers, publicRoot], '/okta/users/1', 'GET')).toBe('okta-users');
+    expect(pick([okta, oktaUsers, publicRoot], '/okta/groups', 'DELETE')).toBe('okta-guard');
+    expect(pick([okta, oktaUsers, publicRoot], '/other', 'DELETE')).toBe('root');
+    // The guard sits strictly between its route and every shorter prefix on the host.
+    const oktaUser = route('okta-user', { pathPrefix: '/okta/user', authorization: { methods: ['GET'] } });
+    expect(methodGuardPriority(oktaUsers)).toBeLessThan(routePriority(oktaUsers));
+    expect(methodGuardPriority(oktaUsers)).toBeGreaterThan(routePriority(oktaUser));
   });
 
   it('stays below the OAuth2 Proxy callback priority and Traefik\'s reserved range', () => {

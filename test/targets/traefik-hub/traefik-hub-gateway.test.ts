@@ -195,4 +195,25 @@ describe('TraefikHubGateway', () => {
     add('b', { name: 'orders', path: '/b' });
     expect(() => Testing.synth(chart)).toThrow('route name "orders" is already used by c/a');
   });
+
+  it('adds a method guard rule and middleware to a method-limited route', () => {
+    const { chart, add } = fixture();
+    add('orders', { methods: ['GET', 'HEAD'] });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'Middleware', 'orders-deny-other-methods').spec).toEqual({ ipAllowList: { sourceRange: ['255.255.255.255/32'] } });
+    const [main, guard] = findObject(objects, 'IngressRoute', 'orders').spec.routes;
+    expect(main.match).toBe('Host(`api.example.com`) && (Path(`/orders`) || PathPrefix(`/orders/`)) && (Method(`GET`) || Method(`HEAD`))');
+    expect(guard.match).toBe('Host(`api.example.com`) && (Path(`/orders`) || PathPrefix(`/orders/`))');
+    expect(guard.priority).toBe(main.priority - 1);
+    expect(guard.middlewares).toEqual([{ name: 'orders-deny-other-methods' }]);
+    expect(guard.services).toEqual(main.services);
+  });
+
+  it('adds no guard when every method is allowed', () => {
+    const { chart, add } = fixture();
+    add('open', {});
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'IngressRoute', 'open').spec.routes).toHaveLength(1);
+    expect(objects.some((o) => o.metadata.name === 'open-deny-other-methods')).toBe(false);
+  });
 });
