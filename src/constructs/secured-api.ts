@@ -63,6 +63,14 @@ export interface SecuredApiProps {
    */
   readonly preserveHost?: boolean;
   /**
+   * Forward the caller's `Cookie` header to the backend. The caller's cookies are first-party
+   * session cookies for `host`; a third-party backend (Jira, Okta, ...) must not receive them.
+   * When false, every engine removes `Cookie` before the backend (Oathkeeper, which can only
+   * set headers, sends it empty).
+   * @default - false for ExternalNameBackend backends, true for in-cluster Services
+   */
+  readonly forwardCookies?: boolean;
+  /**
    * Upstream timeout in seconds (reference proxy).
    * @default 30
    */
@@ -123,6 +131,7 @@ export class SecuredApi extends Construct {
     }
     const upstream = upstreamCredentialsOf(props.upstreamAuth, path);
     this.gateway = props.gateway;
+    const backend = props.backend._toBackendModel();
     this.route = parseOrThrow(
       apiRouteSchema,
       {
@@ -138,8 +147,9 @@ export class SecuredApi extends Construct {
         },
         upstreamAuth: upstream.flatMap((c) => c._toUpstreamModels(path)),
         rewrite: props.endpoint?._toRewriteModel() ?? { kind: 'none' },
-        backend: props.backend._toBackendModel(),
+        backend,
         preserveHost: props.preserveHost ?? false,
+        forwardCookies: props.forwardCookies ?? backend.kind !== 'externalName',
         timeoutSeconds: props.timeoutSeconds ?? 30,
       },
       path,

@@ -36,6 +36,13 @@ export const apiRouteSchema = z.object({
   backend: backendSchema,
   /** Forward the caller's Host header instead of the backend's own host. */
   preserveHost: z.boolean().default(false),
+  /**
+   * Forward the caller's `Cookie` header to the backend. `SecuredApi` always sets this
+   * explicitly (false for ExternalName backends, so a third party never receives the
+   * caller's first-party session cookies); the schema default `true` only keeps hand-written
+   * reference proxy configs working as before.
+   */
+  forwardCookies: z.boolean().default(true),
   /** Upstream timeout in seconds. */
   timeoutSeconds: z.number().int().min(1).max(3600).default(30),
 });

@@ -203,5 +203,5 @@ function backendText(r: RouteAccess): string {
   const b = r.backend;
   const np = r.networkPolicies.backendNamespace;
   const coverage = np === undefined ? '' : `\nNetworkPolicies: ${np.length ? np.map(code).join(', ') : 'none known'}`;
-  return `${b.kind === 'externalName' ? 'ExternalName' : 'Service'} ${code(b.service)} → ${code(b.url)}${coverage}`;
+  return `${b.kind === 'externalName' ? 'ExternalName' : 'Service'} ${code(b.service)} → ${code(b.url)}\ncookies: ${r.cookies}${coverage}`;
 }

@@ -20,6 +20,8 @@ export enum ChangeKind {
   SECRET_SOURCE_CHANGED = 'secret-source-changed',
   BACKEND_CHANGED = 'backend-changed',
   REWRITE_CHANGED = 'rewrite-changed',
+  /** The caller's cookies now reach the backend (or no longer do). */
+  COOKIES_CHANGED = 'cookies-changed',
 }
 
 export interface TopologyChange {
@@ -183,6 +185,11 @@ function routeChanges(b: RouteAccess, h: RouteAccess): TopologyChange[] {
   }
   const rw = (r: RouteAccess) => (r.rewrite ? `${r.rewrite.from} -> ${r.rewrite.to}` : 'none');
   if (rw(b) !== rw(h)) push(ChangeKind.REWRITE_CHANGED, 'low', 'path rewrite changed', rw(b), rw(h));
+  if (b.cookies !== h.cookies) {
+    // Forwarding the caller's cookies hands their session to the backend: a widening.
+    const widened = h.cookies === 'forwarded';
+    push(ChangeKind.COOKIES_CHANGED, widened ? 'medium' : 'low', widened ? "caller's cookies now reach the backend" : "caller's cookies no longer reach the backend", b.cookies, h.cookies);
+  }
   return out;
 }
 

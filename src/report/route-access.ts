@@ -81,6 +81,8 @@ export interface RouteAccess {
   readonly upstream: readonly UpstreamAccess[];
   readonly rewrite?: { readonly from: string; readonly to: string };
   readonly backend: { readonly kind: string; readonly url: string; readonly service: string; readonly namespace?: string };
+  /** Whether the caller's `Cookie` header reaches the backend. */
+  readonly cookies: 'forwarded' | 'removed';
   /** NetworkPolicy names in the gateway's and (in-cluster) backend's namespace; undefined backend entry for external backends. */
   readonly networkPolicies: { readonly gatewayNamespace: readonly string[]; readonly backendNamespace?: readonly string[] };
 }
@@ -217,6 +219,7 @@ export function routeAccess(topology: AccessTopologyModel, g: GatewayModel, r: A
     upstream: r.upstreamAuth.map((c) => upstreamAccess(c, g.namespace)),
     ...(r.rewrite.kind === 'replacePrefix' ? { rewrite: { from: r.rewrite.from, to: r.rewrite.to } } : {}),
     backend,
+    cookies: r.forwardCookies ? 'forwarded' : 'removed',
     networkPolicies: {
       gatewayNamespace: policiesIn(topology, g.namespace),
       ...(r.backend.kind === 'service' ? { backendNamespace: policiesIn(topology, backend.namespace) } : {}),

@@ -12,6 +12,7 @@ import {
   OathkeeperRulesFormat,
   SecretRef,
   SecuredApi,
+  ServiceBackend,
   UpstreamCredential,
   UpstreamOAuth,
   VirtualEndpoint,
@@ -48,9 +49,29 @@ describe('OathkeeperGateway', () => {
     expect(rule.apiVersion).toBe('oathkeeper.ory.sh/v1alpha1');
     expect(rule.metadata.namespace).toBe('edge');
     expect(rule.spec.match).toEqual({ url: '<https?>://api.example.com/orders<(/.*)?>', methods: ['GET'] });
-    expect(rule.spec.mutators).toEqual([{ handler: 'header', config: { headers: { Authorization: '', 'X-API-Key': '{{ env "GW_SECRET_PARTNER_CREDENTIALS_API_KEY" }}' } } }]);
+    expect(rule.spec.mutators).toEqual([
+      { handler: 'header', config: { headers: { Cookie: '', Authorization: '', 'X-API-Key': '{{ env "GW_SECRET_PARTNER_CREDENTIALS_API_KEY" }}' } } },
+    ]);
     expect(rule.spec.upstream).toEqual({ url: 'https://api.partner.example.net', preserveHost: false });
     expect(objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name)).toEqual(['oathkeeper-config']);
+  });
+
+  it('blanks the caller Cookie (Oathkeeper can only set headers) unless the route forwards cookies', () => {
+    const { chart, api } = setup();
+    const inCluster = ServiceBackend.fromServiceName('orders', { port: 8080, scheme: 'http' });
+    api('wiki', { clientAuth: ClientAuth.none() });
+    api('shop', { clientAuth: ClientAuth.none(), backend: inCluster });
+    api('forwarded', { clientAuth: ClientAuth.none(), forwardCookies: true });
+    api('session', { upstreamAuth: UpstreamCredential.header('Cookie', SecretRef.fromSecret('ui', 'session')) });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'Rule', 'wiki').spec.mutators).toEqual([{ handler: 'header', config: { headers: { Cookie: '' } } }]);
+    expect(findObject(objects, 'Rule', 'shop').spec.mutators).toEqual([{ handler: 'noop' }]);
+    expect(findObject(objects, 'Rule', 'forwarded').spec.mutators).toEqual([{ handler: 'noop' }]);
+    // An upstream credential in Cookie replaces the blank instead of conflicting with it.
+    expect(findObject(objects, 'Rule', 'session').spec.mutators[0].config.headers).toEqual({
+      Authorization: '',
+      Cookie: '{{ env "GW_SECRET_UI_SESSION" }}',
+    });
   });
 
   it('puts the rules into a ConfigMap instead when asked, as JSON or YAML', () => {

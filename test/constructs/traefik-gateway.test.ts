@@ -62,9 +62,10 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
         authResponseHeaders: ['Authorization'],
       },
     });
-    // The proxy's answer replaces the caller's Authorization: no strip step, no chain.
-    expect(ingressMiddlewares(objects, 'crm')).toEqual(['crm-forward-auth']);
-    expect(objects.some((o) => o.metadata.name === 'crm-strip-caller')).toBe(false);
+    // The proxy's answer replaces the caller's Authorization, so the strip step (external
+    // backend) removes only the caller's cookies.
+    expect(ingressMiddlewares(objects, 'crm')).toEqual(['crm-auth']);
+    expect(findObject(objects, 'Middleware', 'crm-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '' } } });
   });
 
   it('puts the route, unchanged, into the proxy config (parsed back by the proxy schema)', () => {
@@ -110,7 +111,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     const { chart, api } = setup();
     api('weather', { path: '/weather', clientAuth: JWT(), upstreamAuth: UpstreamCredential.header('X-API-Key', SecretRef.fromSecret('weather', 'key')) });
     const objects = synthObjects(chart);
-    expect(findObject(objects, 'Middleware', 'weather-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Authorization: '' } } });
+    expect(findObject(objects, 'Middleware', 'weather-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Authorization: '', Cookie: '' } } });
     expect(findObject(objects, 'Middleware', 'weather-auth').spec).toEqual({
       chain: { middlewares: [{ name: 'weather-forward-auth' }, { name: 'weather-strip-caller' }] },
     });
@@ -121,8 +122,28 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     const { chart, api } = setup();
     api('orders', { path: '/orders', clientAuth: ClientAuth.apiKey({ header: 'X-Partner-Key', keys: [SecretRef.fromSecret('partner-keys', 'a')] }) });
     const objects = synthObjects(chart);
-    expect(findObject(objects, 'Middleware', 'orders-strip-caller').spec.headers.customRequestHeaders).toEqual({ 'X-Partner-Key': '' });
+    expect(findObject(objects, 'Middleware', 'orders-strip-caller').spec.headers.customRequestHeaders).toEqual({ 'X-Partner-Key': '', Cookie: '' });
     expect(findObject(objects, 'Middleware', 'orders-forward-auth').spec.forwardAuth.authResponseHeaders).toBeUndefined();
+  });
+
+  it('removes the caller Cookie with an empty OSS headers value unless the route forwards cookies', () => {
+    const { chart, api } = setup();
+    const inCluster = ServiceBackend.fromServiceName('orders', { port: 8080, scheme: 'http' });
+    api('wiki', { path: '/wiki', clientAuth: ClientAuth.none() });
+    api('shop', { path: '/shop', clientAuth: ClientAuth.none(), backend: inCluster });
+    api('forwarded', { path: '/forwarded', clientAuth: ClientAuth.none(), forwardCookies: true });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'Middleware', 'wiki-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '' } } });
+    expect(ingressMiddlewares(objects, 'shop')).toEqual([]);
+    expect(ingressMiddlewares(objects, 'forwarded')).toEqual([]);
+  });
+
+  it('keeps a Cookie the proxy answer sets as the upstream credential', () => {
+    const { chart, api } = setup();
+    api('legacy-ui', { path: '/ui', clientAuth: JWT(), upstreamAuth: UpstreamCredential.header('Cookie', SecretRef.fromSecret('ui', 'session')) });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'Middleware', 'legacy-ui-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Authorization: '' } } });
+    expect(findObject(objects, 'Middleware', 'legacy-ui-forward-auth').spec.forwardAuth.authResponseHeaders).toEqual(['Cookie']);
   });
 
   it('orders forwardAuth (auth + credential) → strip caller → rewrite', () => {
@@ -188,14 +209,17 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     const { chart, api, gateway } = setup();
     api('status', { path: '/status', clientAuth: ClientAuth.none() });
     const objects = synthObjects(chart);
-    expect(findObject(objects, 'IngressRoute', 'status').spec.routes[0].middlewares).toEqual([]);
+    // Only the removal of the caller's cookies (external backend), no forwardAuth.
+    expect(ingressMiddlewares(objects, 'status')).toEqual(['status-strip-caller']);
     expect(gateway.proxy.routes).toEqual([]);
   });
 
   it('still fetches the upstream credential for a public route that has one', () => {
     const { chart, api } = setup();
     api('quotes', { path: '/quotes', clientAuth: ClientAuth.none(), upstreamAuth: UpstreamCredential.header('X-Key', SecretRef.fromSecret('quotes', 'key')) });
-    expect(ingressMiddlewares(synthObjects(chart), 'quotes')).toEqual(['quotes-forward-auth']);
+    const objects = synthObjects(chart);
+    expect(ingressMiddlewares(objects, 'quotes')).toEqual(['quotes-auth']);
+    expect(findObject(objects, 'Middleware', 'quotes-auth').spec.chain.middlewares).toEqual([{ name: 'quotes-forward-auth' }, { name: 'quotes-strip-caller' }]);
   });
 
   it('copies a request header into an upstream header through the proxy', () => {
@@ -268,7 +292,8 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
       path: '/portal',
       clientAuth: ClientAuth.oidcSession({ authAddress: 'http://oauth2-proxy.auth.svc/oauth2/auth', middlewareName: 'oauth2-proxy', provider: 'oauth2-proxy' }),
     });
-    expect(ingressMiddlewares(synthObjects(chart), 'portal')).toEqual(['oauth2-proxy']);
+    // The session check first; then the caller's cookies (the session's too) stop at the gateway.
+    expect(ingressMiddlewares(synthObjects(chart), 'portal')).toEqual(['oauth2-proxy', 'portal-strip-caller']);
     expect(gateway.proxy.routes).toEqual([]);
   });
 

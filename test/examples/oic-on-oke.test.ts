@@ -11,6 +11,7 @@ describe('examples/oic-on-oke (Traefik Hub)', () => {
       'Middleware/oic-token',
       'Service/oic',
       'Middleware/echo-jwt',
+      'Middleware/echo-strip-caller',
       'Middleware/echo-rewrite',
       'IngressRoute/echo',
     ]);
@@ -48,13 +49,17 @@ describe('examples/oic-on-oke (Traefik Hub)', () => {
     expect(rewrite).toEqual({ regex: '^/echo(/.*)?$', replacement: '/ic/api/integration/v2/flows/rest/project/P/ECHO/1.0$1' });
   });
 
-  it('routes with TLS, no host pass-through, and client auth before rewrite before injection', () => {
+  it('removes the caller cookies before OIC, a third party', () => {
+    expect(findObject(objects, 'Middleware', 'echo-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '' } } });
+  });
+
+  it('routes with TLS, no host pass-through, and client auth before strip before rewrite before injection', () => {
     const spec = findObject(objects, 'IngressRoute', 'echo').spec;
     expect(spec.entryPoints).toEqual(['websecure']);
     expect(spec.tls).toEqual({ certResolver: 'le', domains: [{ main: 'api.example.com' }] });
     const [route] = spec.routes;
     expect(route.match).toBe('Host(`api.example.com`) && (Path(`/echo`) || PathPrefix(`/echo/`))');
-    expect(route.middlewares).toEqual([{ name: 'echo-jwt' }, { name: 'echo-rewrite' }, { name: 'oic-token' }]);
+    expect(route.middlewares).toEqual([{ name: 'echo-jwt' }, { name: 'echo-strip-caller' }, { name: 'echo-rewrite' }, { name: 'oic-token' }]);
     expect(route.services).toEqual([{ kind: 'Service', name: 'oic', port: 443, scheme: 'https', passHostHeader: false }]);
   });
 

@@ -18,6 +18,8 @@ describe('examples/oic-on-oss-traefik (open-source Traefik + reference proxy)', 
       'NetworkPolicy/auth-proxy-network-gateway-egress',
       'Service/oic',
       'Middleware/echo-forward-auth',
+      'Middleware/echo-strip-caller',
+      'Middleware/echo-auth',
       'Middleware/echo-rewrite',
       'IngressRoute/echo',
     ]);
@@ -30,7 +32,10 @@ describe('examples/oic-on-oss-traefik (open-source Traefik + reference proxy)', 
       trustForwardHeader: false,
       authResponseHeaders: ['Authorization'],
     });
-    expect(findObject(objects, 'IngressRoute', 'echo').spec.routes[0].middlewares).toEqual([{ name: 'echo-forward-auth' }, { name: 'echo-rewrite' }]);
+    // OIC is a third party: the caller's cookies are removed right after forwardAuth.
+    expect(findObject(objects, 'Middleware', 'echo-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '' } } });
+    expect(findObject(objects, 'Middleware', 'echo-auth').spec.chain.middlewares).toEqual([{ name: 'echo-forward-auth' }, { name: 'echo-strip-caller' }]);
+    expect(findObject(objects, 'IngressRoute', 'echo').spec.routes[0].middlewares).toEqual([{ name: 'echo-auth' }, { name: 'echo-rewrite' }]);
   });
 
   it('gives the proxy the same route the Traefik Hub example renders, with its secrets mounted', () => {

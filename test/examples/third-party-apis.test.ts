@@ -46,7 +46,7 @@ describe('examples/third-party-apis (Oathkeeper, maester Rules)', () => {
     expect(jira.match).toEqual({ url: '<https?>://saas.internal.example.com/jira<(/.*)?>', methods: ['GET'] });
     expect(jira.authenticators).toEqual([{ handler: 'jwt', config: { ...JWT_CONFIG, required_scope: ['jira:read'] } }]);
     expect(jira.authorizer).toEqual({ handler: 'allow' });
-    expect(jira.mutators).toEqual([{ handler: 'header', config: { headers: { Authorization: '{{ env "GW_SECRET_JIRA_CREDENTIALS_BASIC_AUTH_HEADER" }}' } } }]);
+    expect(jira.mutators).toEqual([{ handler: 'header', config: { headers: { Cookie: '', Authorization: '{{ env "GW_SECRET_JIRA_CREDENTIALS_BASIC_AUTH_HEADER" }}' } } }]);
     expect(jira.upstream).toEqual({ url: 'https://example.atlassian.net/rest/api/3', stripPath: '/jira', preserveHost: false });
     const es = findObject(objects, 'ExternalSecret', 'jira-credentials').spec;
     expect(es.data).toEqual([
@@ -60,7 +60,7 @@ describe('examples/third-party-apis (Oathkeeper, maester Rules)', () => {
     const okta = rule('okta');
     expect(okta.match.methods).toEqual(['GET', 'POST', 'PUT']);
     expect(okta.authenticators[0].config.required_scope).toEqual(['okta:users:write']);
-    expect(okta.mutators[0].config.headers).toEqual({ Authorization: '{{ env "GW_SECRET_OKTA_CREDENTIALS_API_TOKEN_SSWS_HEADER" }}' });
+    expect(okta.mutators[0].config.headers).toEqual({ Cookie: '', Authorization: '{{ env "GW_SECRET_OKTA_CREDENTIALS_API_TOKEN_SSWS_HEADER" }}' });
     expect(findObject(objects, 'ExternalSecret', 'okta-credentials').spec.target.template.data).toEqual({ 'api-token-ssws-header': 'SSWS {{ index . "api-token" }}' });
     expect(okta.upstream).toEqual({ url: 'https://example.okta.com/api/v1/users', stripPath: '/okta/users', preserveHost: false });
   });
@@ -69,7 +69,7 @@ describe('examples/third-party-apis (Oathkeeper, maester Rules)', () => {
     const dd = rule('datadog');
     expect(dd.match).toEqual({ url: '<https?>://saas.internal.example.com/datadog/series<(/.*)?>', methods: ['POST'] });
     expect(dd.authenticators[0].config.required_scope).toEqual(['datadog:metrics:write']);
-    expect(dd.mutators[0].config.headers).toEqual({ Authorization: '', 'DD-API-KEY': '{{ env "GW_SECRET_DATADOG_CREDENTIALS_API_KEY" }}' });
+    expect(dd.mutators[0].config.headers).toEqual({ Cookie: '', Authorization: '', 'DD-API-KEY': '{{ env "GW_SECRET_DATADOG_CREDENTIALS_API_KEY" }}' });
     expect(dd.upstream).toEqual({ url: 'https://api.datadoghq.com/api/v2/series', stripPath: '/datadog/series', preserveHost: false });
   });
 
@@ -77,7 +77,7 @@ describe('examples/third-party-apis (Oathkeeper, maester Rules)', () => {
     const sf = rule('salesforce');
     expect(sf.match.methods).toEqual(['GET']);
     expect(sf.authenticators[0].config.required_scope).toEqual(['salesforce:read']);
-    expect(sf.mutators[0].config.headers).toEqual({ Authorization: '{{ env "GW_SECRET_SALESFORCE_CREDENTIALS_ACCESS_TOKEN_BEARER_HEADER" }}' });
+    expect(sf.mutators[0].config.headers).toEqual({ Cookie: '', Authorization: '{{ env "GW_SECRET_SALESFORCE_CREDENTIALS_ACCESS_TOKEN_BEARER_HEADER" }}' });
     expect(sf.upstream.url).toBe('https://example.my.salesforce.com/services/data/v60.0/analytics');
   });
 

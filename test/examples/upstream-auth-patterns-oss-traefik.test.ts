@@ -23,7 +23,10 @@ describe('examples/upstream-auth-patterns-oss-traefik', () => {
   it('strips the caller JWT only where no upstream Authorization replaces it', () => {
     expect(middlewares(objects, 'weather')).toEqual(['weather-auth']);
     expect(findObject(objects, 'Middleware', 'weather-auth').spec.chain.middlewares).toEqual([{ name: 'weather-forward-auth' }, { name: 'weather-strip-caller' }]);
-    expect(middlewares(objects, 'directory')).toEqual(['directory-forward-auth']);
+    // Authorization is replaced by the proxy's answer; the strip step only removes the caller's
+    // cookies (external backend).
+    expect(middlewares(objects, 'directory')).toEqual(['directory-auth']);
+    expect(findObject(objects, 'Middleware', 'directory-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '' } } });
     expect(middlewares(objects, 'legacy')).toEqual(['legacy-forward-auth', 'legacy-rewrite']);
   });
 

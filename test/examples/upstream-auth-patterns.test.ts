@@ -12,7 +12,7 @@ describe('examples/upstream-auth-patterns (Traefik Hub)', () => {
     expect(findObject(objects, 'Middleware', 'weather-upstream-headers').spec).toEqual({
       headers: { customRequestHeaders: { 'X-API-Key': 'urn:k8s:secret:weather-upstream:api-key' } },
     });
-    expect(middlewares(objects, 'weather')).toEqual(['weather-jwt', 'weather-upstream-headers']);
+    expect(middlewares(objects, 'weather')).toEqual(['weather-jwt', 'weather-strip-caller', 'weather-upstream-headers']);
     expect(findObject(objects, 'IngressRoute', 'weather').spec.routes[0].match).toBe(
       'Host(`partners.example.com`) && (Path(`/weather`) || PathPrefix(`/weather/`)) && Method(`GET`)',
     );
@@ -78,14 +78,14 @@ describe('examples/upstream-auth-patterns (Traefik Hub)', () => {
         redis: { endpoints: ['redis.gateway.svc.cluster.local:6379'], password: 'urn:k8s:secret:redis-auth:password', database: 2 },
       },
     });
-    expect(middlewares(objects, 'crm')).toEqual(['crm-jwt', 'crm-token']);
+    expect(middlewares(objects, 'crm')).toEqual(['crm-jwt', 'crm-strip-caller', 'crm-token']);
   });
 
   it('chains an OAuth token with a static key', () => {
     expect(findObject(objects, 'Middleware', 'crm-bulk-upstream').spec).toEqual({
       chain: { middlewares: [{ name: 'crm-token' }, { name: 'crm-bulk-upstream-headers' }] },
     });
-    expect(middlewares(objects, 'crm-bulk')).toEqual(['crm-bulk-jwt', 'crm-bulk-upstream']);
+    expect(middlewares(objects, 'crm-bulk')).toEqual(['crm-bulk-jwt', 'crm-bulk-strip-caller', 'crm-bulk-upstream']);
   });
 
   it('syncs only the keys in use, one ExternalSecret per Secret', () => {

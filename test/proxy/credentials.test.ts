@@ -49,6 +49,13 @@ beforeAll(async () => {
       route({ name: 'hashed', clientAuth: { kind: 'apiKey', header: 'X-API-Key', keys: [{ secretName: 'hub-keys', key: 'carol' }] } }),
       route({ name: 'rewrite', pathPrefix: '/rewrite', rewrite: { kind: 'replacePrefix', from: '/rewrite', to: '/ic/api/flows/ECHO/1.0' } }),
       route({ name: 'preserve', preserveHost: true }),
+      route({ name: 'nocookies', forwardCookies: false }),
+      route({ name: 'cookies', forwardCookies: true }),
+      route({
+        name: 'cookiecred',
+        forwardCookies: false,
+        upstreamAuth: [{ kind: 'header', name: 'Cookie', value: secret('ui', 'session') }],
+      }),
       route({ name: 'writers', authorization: { methods: ['GET', 'POST'], scopes: ['orders:write'], claims: { tenant: 'acme' } } }),
     ],
     {
@@ -59,6 +66,7 @@ beforeAll(async () => {
         callers: { alice: 'alice-api-key-1', bob: 'bob-api-key-2' },
         'hub-keys': { carol: htpasswdSha('carol-api-key-3') },
         legacy: { user: 'svc-user', password: 'svc-pass-w0rd' },
+        ui: { session: 'sid=backend-session-1' },
       },
       env: { GW_SECRET_DD_APP_KEY: 'dd-app-key-from-env' },
       config: { secretRefreshSeconds: 1 },
@@ -159,6 +167,28 @@ describe('reference proxy, inline mode: every credential kind', () => {
     const seen = (await call(gw.proxy.url, '/preserve', { headers: bearer(jwt) })).json<Echo>();
     expect(seen.headers.host).toBe('api.example.test');
     expect(seen.headers['x-forwarded-host']).toBe('api.example.test');
+  });
+
+  it('never forwards the caller Cookie when the route does not forward cookies, however many lines it sends', async () => {
+    const jwt = await issuer.sign();
+    const one = await call(gw.proxy.url, '/nocookies', { headers: { ...bearer(jwt), cookie: 'session=first-party-secret' } });
+    expect(one.status).toBe(200);
+    expect(one.json<Echo>().headers.cookie).toBeUndefined();
+    const two = await call(gw.proxy.url, '/nocookies', { headers: { ...bearer(jwt), cookie: ['a=1', 'session=first-party-secret'] } });
+    expect(two.status).toBe(200);
+    expect(two.json<Echo>().rawHeaders.map((h) => h.toLowerCase())).not.toContain('cookie');
+  });
+
+  it('forwards the caller Cookie when the route forwards cookies', async () => {
+    const jwt = await issuer.sign();
+    const seen = (await call(gw.proxy.url, '/cookies', { headers: { ...bearer(jwt), cookie: 'session=first-party' } })).json<Echo>();
+    expect(seen.headers.cookie).toBe('session=first-party');
+  });
+
+  it('sends an injected Cookie credential instead of the caller cookies', async () => {
+    const jwt = await issuer.sign();
+    const seen = (await call(gw.proxy.url, '/cookiecred', { headers: { ...bearer(jwt), cookie: 'session=first-party' } })).json<Echo>();
+    expect(seen.headers.cookie).toBe('sid=backend-session-1');
   });
 
   it('strips hop-by-hop response headers and those the upstream lists in Connection', async () => {

@@ -103,7 +103,7 @@ describe('GatewrightChart (OIC on OKE, Traefik Hub)', () => {
     const deployed = new GatewrightChart('oic', { chart: oicOnOke(Testing.app()), provider, waitForSecrets: false });
     await settle(deployed.resources);
     expect(ids(deployed.foundationObjects as any)).toEqual(['Service/oic']);
-    expect(ids(deployed.routingObjects as any)).toEqual(['Middleware/oic-token', 'Middleware/echo-jwt', 'Middleware/echo-rewrite', 'IngressRoute/echo']);
+    expect(ids(deployed.routingObjects as any)).toEqual(['Middleware/oic-token', 'Middleware/echo-jwt', 'Middleware/echo-strip-caller', 'Middleware/echo-rewrite', 'IngressRoute/echo']);
   });
 
   it('skips the routing group when there are no routes', async () => {

@@ -72,6 +72,16 @@ describe('access report of the bundled examples', () => {
     expect(md).toContain('copied from request header X-Tenant-Id');
   });
 
+  it('says per route whether the caller cookies are forwarded or removed, in Markdown and JSON', () => {
+    const t = bundled['multi-environment']();
+    const md = renderAccessReport(t).split('\n');
+    expect(md.find((l) => l.startsWith('| `api.shop.example.com/payments`'))).toContain('<br>cookies: removed');
+    expect(md.find((l) => l.startsWith('| `api.shop.example.com/orders`'))).toContain('<br>cookies: forwarded');
+    const routes = JSON.parse(renderAccessReport(t, { format: 'json' })).gateways.flatMap((g: { routes: RouteAccess[] }) => g.routes);
+    expect(route(routes, 'api.shop.example.com/payments').cookies).toBe('removed');
+    expect(route(routes, 'api.shop.example.com/orders').cookies).toBe('forwarded');
+  });
+
   it('shows a public route as **PUBLIC** in bold and counts it', () => {
     const t = bundled['multi-environment']();
     const md = renderAccessReport(t);

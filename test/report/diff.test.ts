@@ -48,6 +48,13 @@ describe('security diff', () => {
     expect(kinds(changes(one({ scopes: ['orders:read'] }), one({ scopes: ['orders:read', 'x'] })))).toEqual(['scopes-added:info']);
   });
 
+  it("reports the caller's cookies starting (medium) or stopping (low) to reach the backend", () => {
+    expect(kinds(changes(one({ forwardCookies: false }), one({ forwardCookies: true })))).toEqual(['cookies-changed:medium']);
+    const stop = changes(one({ forwardCookies: true }), one({ forwardCookies: false }));
+    expect(stop).toHaveLength(1);
+    expect(stop[0]).toMatchObject({ kind: ChangeKind.COOKIES_CHANGED, severity: 'low', before: 'forwarded', after: 'removed' });
+  });
+
   it('reports methods added (writes as medium) and removed', () => {
     expect(kinds(changes(one({ methods: ['GET'] }), one({ methods: ['GET', 'DELETE'] })))).toEqual(['methods-added:medium']);
     expect(kinds(changes(one({ methods: ['GET'] }), one({ methods: ['GET', 'HEAD'] })))).toEqual(['methods-added:low']);

@@ -23,7 +23,7 @@ export async function handleInline(
   target: Extract<NormalizedTarget, { ok: true }>,
   record: AccessRecord,
 ): Promise<void> {
-  const forwarded = forwardableHeaders(req, route.dropHeaders);
+  const forwarded = forwardableHeaders(req, route.dropHeaders, route.removeHeaders);
   if (forwarded.duplicate) {
     record.outcome = 'bad_request';
     return sendError(res, 400, 'bad_request');

@@ -21,6 +21,11 @@ export interface CompiledRoute {
   readonly upstreamHost: string;
   /** Caller headers never forwarded: credentials, injected and claim headers. */
   readonly dropHeaders: ReadonlySet<string>;
+  /**
+   * Caller headers removed without further checks: `cookie` unless the route forwards
+   * cookies (a caller may legitimately send several `Cookie` lines, so no duplicate check).
+   */
+  readonly removeHeaders: ReadonlySet<string>;
   /** Caller query parameters never forwarded: injected ones, and on JWT routes `access_token`. */
   readonly dropQuery: ReadonlySet<string>;
   /** JWT claims copied to upstream headers: [lower-case header, claim]. */
@@ -46,6 +51,7 @@ export function compileRoute(model: ApiRouteModel, parts: RouteParts): CompiledR
   // proxy only accepts the header form, but a backend must not receive the caller's token.
   const dropQuery = new Set<string>(parts.injector.queryNames);
   if (model.clientAuth.kind === 'jwt') dropQuery.add('access_token');
+  const removeHeaders = new Set<string>(model.forwardCookies ? [] : ['cookie']);
   return {
     model,
     name: model.name,
@@ -56,6 +62,7 @@ export function compileRoute(model: ApiRouteModel, parts: RouteParts): CompiledR
     upstream,
     upstreamHost: new URL(upstream).host,
     dropHeaders: drop,
+    removeHeaders,
     dropQuery,
     forwardClaims,
     timeoutMs: model.timeoutSeconds * 1000,

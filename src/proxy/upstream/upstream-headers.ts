@@ -37,6 +37,8 @@ const NEVER_FORWARDED = new Set([
   'x-forwarded-method',
 ]);
 
+const NOTHING: ReadonlySet<string> = new Set();
+
 /** Headers `Connection` may never strip: message framing is not the caller's to change. */
 const FRAMING = new Set(['content-length']);
 
@@ -51,9 +53,14 @@ export interface ForwardableHeaders {
  * those the caller listed in `Connection` (RFC 9110 §7.6.1), and without `drop` — the caller's
  * credential headers and every header the proxy injects, so a caller can neither smuggle its
  * own token through nor pre-set (or, via `Connection`, remove) an injected one. Injected
- * headers are added after this filter.
+ * headers are added after this filter. `remove` names headers left out without the duplicate
+ * check (the caller's cookies on routes that do not forward them).
  */
-export function forwardableHeaders(req: IncomingMessage, drop: ReadonlySet<string>): ForwardableHeaders {
+export function forwardableHeaders(
+  req: IncomingMessage,
+  drop: ReadonlySet<string>,
+  remove: ReadonlySet<string> = NOTHING,
+): ForwardableHeaders {
   const raw = req.rawHeaders;
   const headers: Record<string, string | string[]> = {};
   const connection = req.headers.connection;
@@ -73,7 +80,7 @@ export function forwardableHeaders(req: IncomingMessage, drop: ReadonlySet<strin
       seenDropped!.add(name);
       continue;
     }
-    if (NEVER_FORWARDED.has(name) || (listed !== undefined && listed.has(name) && !FRAMING.has(name))) continue;
+    if (remove.has(name) || NEVER_FORWARDED.has(name) || (listed !== undefined && listed.has(name) && !FRAMING.has(name))) continue;
     const value = raw[i + 1];
     const existing = headers[name];
     if (existing === undefined) headers[name] = value;

@@ -23,12 +23,13 @@ export interface RenderedHeaders {
 export const CALLER_TOKEN_HEADER = 'Authorization';
 
 /**
- * Headers for the `header` mutator: the caller's token blanked, claims forwarded, upstream
- * credentials injected. Values come from the environment (`{{ env "GW_SECRET_…" }}`, sprig's
- * `env`), never from the manifests.
+ * Headers for the `header` mutator: the caller's token (and, unless the route forwards them,
+ * its cookies) blanked, claims forwarded, upstream credentials injected. Values come from the
+ * environment (`{{ env "GW_SECRET_…" }}`, sprig's `env`), never from the manifests.
  *
  * Oathkeeper can only *set* headers, not delete them, so the caller's JWT is overwritten with
- * an empty value unless an upstream credential replaces `Authorization` anyway.
+ * an empty value unless an upstream credential replaces `Authorization` anyway; the same holds
+ * for `Cookie` when `forwardCookies` is false: the backend sees an empty `Cookie` header.
  *
  * A prefixed or Basic value whose Secret keys gatewright syncs is computed by the
  * ExternalSecret into its own key (same key names as the Traefik Hub engine), so the header is
@@ -37,6 +38,10 @@ export const CALLER_TOKEN_HEADER = 'Authorization';
  */
 export function renderHeaderMutator(route: ApiRouteModel): RenderedHeaders {
   const out = new HeaderCollector(route);
+  // Not forwarded: like the caller's token, its cookies can only be blanked, so the backend
+  // sees `Cookie:` with an empty value (which carries no cookie). An upstream credential that
+  // sets `Cookie` itself overwrites the blank.
+  if (!route.forwardCookies) out.set('Cookie', '', 'forwardCookies');
   if (route.clientAuth.kind === 'jwt') {
     out.set(CALLER_TOKEN_HEADER, '', 'clientAuth');
     for (const [header, claim] of Object.entries(route.clientAuth.forwardClaims)) {

@@ -12,8 +12,37 @@ export interface RenderedClientAuth {
   readonly secretKeys: RenderedSecretKey[];
 }
 
-/** Client authentication (and the stripping of the caller's credential) for Traefik Hub. */
+/**
+ * Client authentication, then the stripping of what the caller sent for the gateway only:
+ * its API key, and its cookies when the route does not forward them. One strip Middleware
+ * (`<route>-strip-caller`) carries both, right after client authentication.
+ */
 export function renderHubClientAuth(gateway: GatewayModel, route: ApiRouteModel): RenderedClientAuth {
+  const auth = renderHubCallerAuth(gateway, route);
+  const removed: Record<string, string> = {};
+  if (route.clientAuth.kind === 'apiKey') removed[route.clientAuth.header] = '';
+  // A claim the jwt middleware forwards as `Cookie` was set by the gateway, not the caller.
+  const claimHeaders = route.clientAuth.kind === 'jwt' ? Object.keys(route.clientAuth.forwardClaims).map((h) => h.toLowerCase()) : [];
+  if (!route.forwardCookies && !claimHeaders.includes('cookie')) removed.Cookie = '';
+  if (Object.keys(removed).length === 0) return auth;
+  const strip = `${route.name}-strip-caller`;
+  return {
+    objects: [
+      ...auth.objects,
+      {
+        kind: 'Middleware',
+        name: strip,
+        // An empty value removes the header: the caller's key (and cookies) never reach the backend.
+        props: { metadata: metadataFor(gateway, strip), spec: { headers: { customRequestHeaders: removed } } },
+      },
+    ],
+    middlewareNames: [...auth.middlewareNames, strip],
+    secretKeys: auth.secretKeys,
+  };
+}
+
+/** Client authentication alone; the jwt middleware drops the caller's token itself. */
+function renderHubCallerAuth(gateway: GatewayModel, route: ApiRouteModel): RenderedClientAuth {
   const auth = route.clientAuth;
   switch (auth.kind) {
     case 'none':
@@ -37,7 +66,6 @@ export function renderHubClientAuth(gateway: GatewayModel, route: ApiRouteModel)
     }
     case 'apiKey': {
       const name = `${route.name}-apikey`;
-      const strip = `${route.name}-strip-caller`;
       return {
         objects: [
           {
@@ -56,14 +84,8 @@ export function renderHubClientAuth(gateway: GatewayModel, route: ApiRouteModel)
               },
             },
           },
-          {
-            kind: 'Middleware',
-            name: strip,
-            // An empty value removes the header: the caller's key never reaches the backend.
-            props: { metadata: metadataFor(gateway, strip), spec: { headers: { customRequestHeaders: { [auth.header]: '' } } } },
-          },
         ],
-        middlewareNames: [name, strip],
+        middlewareNames: [name],
         secretKeys: auth.keys.map((ref) => ({ kind: 'declared' as const, ref })),
       };
     }

@@ -8,8 +8,8 @@ import { renderHubUpstream } from './upstream-middlewares';
 
 /**
  * Renders one route for Traefik Hub. Middleware order is generated, never hand-ordered:
- * client authentication (which also drops the caller's credential) → path rewrite →
- * upstream credential injection.
+ * client authentication → strip the caller's credential and, unless forwarded, its cookies →
+ * path rewrite → upstream credential injection.
  */
 export function renderTraefikHubRoute(gateway: GatewayModel, route: ApiRouteModel, backendNamespace?: string): RenderedTraefikRoute {
   const auth = renderHubClientAuth(gateway, route);

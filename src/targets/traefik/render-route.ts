@@ -16,7 +16,8 @@ export interface RenderedOssTraefikRoute extends RenderedTraefikRoute {
  * Renders one route for open-source Traefik, which has no JWT or token-exchange middleware:
  * the reference proxy answers a `forwardAuth` sub-request instead (client auth, scopes,
  * methods, and the upstream credential in its response headers). Middleware order is
- * generated: forwardAuth (auth + credential) → strip the caller's credential → rewrite.
+ * generated: forwardAuth (auth + credential) → strip the caller's credential (and, unless
+ * forwarded, its cookies) → rewrite.
  * The first two are one `chain` (`<route>-auth`) when both exist, so no IngressRoute can
  * list one without the other.
  */
@@ -77,21 +78,26 @@ export function renderTraefikRoute(
 }
 
 /**
- * Removes the caller's credential (their bearer token or API key) before the request goes
- * on. A header the proxy's answer sets (listed in authResponseHeaders) is already replaced
- * by forwardAuth and must not be emptied here, or the upstream credential would go too.
+ * Removes the caller's credential (their bearer token or API key), and its cookies when the
+ * route does not forward them, before the request goes on. A header the proxy's answer sets
+ * (listed in authResponseHeaders) is already replaced by forwardAuth and must not be emptied
+ * here, or the upstream credential would go too.
  */
 function renderStripCallerCredential(gateway: GatewayModel, route: ApiRouteModel): TraefikObject | undefined {
   const callerHeader = route.clientAuth.kind === 'jwt' ? 'Authorization' : route.clientAuth.kind === 'apiKey' ? route.clientAuth.header : undefined;
-  if (!callerHeader) return undefined;
+  const candidates = [...(callerHeader ? [callerHeader] : []), ...(route.forwardCookies ? [] : ['Cookie'])];
   const replaced = authResponseHeadersOf(route).map((h) => h.toLowerCase());
-  if (replaced.includes(callerHeader.toLowerCase())) return undefined;
+  const removed = candidates.filter((h) => !replaced.includes(h.toLowerCase()));
+  if (removed.length === 0) return undefined;
   const name = `${route.name}-strip-caller`;
   return {
     kind: 'Middleware',
     name,
     // An empty value makes Traefik's headers middleware delete the header.
-    props: { metadata: metadataFor(gateway, name), spec: { headers: { customRequestHeaders: { [callerHeader]: '' } } } },
+    props: {
+      metadata: metadataFor(gateway, name),
+      spec: { headers: { customRequestHeaders: Object.fromEntries(removed.map((h) => [h, ''])) } },
+    },
   };
 }
 

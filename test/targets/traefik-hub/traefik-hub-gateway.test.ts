@@ -33,7 +33,8 @@ describe('TraefikHubGateway', () => {
     const spec = findObject(synthObjects(chart), 'IngressRoute', 'public').spec;
     expect(spec.entryPoints).toEqual(['websecure']);
     expect(spec.tls).toEqual({ secretName: 'api-tls', domains: [{ main: 'api.example.com', sans: ['www.example.com'] }] });
-    expect(spec.routes[0].middlewares).toEqual([]);
+    // The external backend gets no caller cookies, nothing else.
+    expect(spec.routes[0].middlewares).toEqual([{ name: 'public-strip-caller' }]);
   });
 
   it('checks API keys with Hub apiKey and strips the caller key before the backend', () => {
@@ -45,8 +46,31 @@ describe('TraefikHubGateway', () => {
       secretNonBase64Encoded: true,
       secretValues: ['urn:k8s:secret:client-keys:partner-a'],
     });
-    expect(findObject(objects, 'Middleware', 'keyed-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { 'X-API-Key': '' } } });
+    expect(findObject(objects, 'Middleware', 'keyed-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { 'X-API-Key': '', Cookie: '' } } });
     expect(findObject(objects, 'IngressRoute', 'keyed').spec.routes[0].middlewares).toEqual([{ name: 'keyed-apikey' }, { name: 'keyed-strip-caller' }]);
+  });
+
+  it('removes the caller Cookie with an empty Hub headers value after client auth, unless the route forwards cookies', () => {
+    const { chart, add } = fixture();
+    const inCluster = ServiceBackend.fromServiceName('orders', { port: 8080, scheme: 'http' });
+    add('jira', {
+      clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'api' }),
+      upstreamAuth: UpstreamCredential.header('X-Key', SecretRef.fromSecret('jira', 'key')),
+    });
+    add('shop', { backend: inCluster });
+    add('forwarded', { forwardCookies: true });
+    add('withcookie', { forwardCookies: false, backend: inCluster });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'Middleware', 'jira-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '' } } });
+    // client auth → strip → inject
+    expect(findObject(objects, 'IngressRoute', 'jira').spec.routes[0].middlewares.map((m: { name: string }) => m.name)).toEqual([
+      'jira-jwt',
+      'jira-strip-caller',
+      expect.stringMatching(/header/),
+    ]);
+    expect(findObject(objects, 'IngressRoute', 'shop').spec.routes[0].middlewares).toEqual([]);
+    expect(findObject(objects, 'IngressRoute', 'forwarded').spec.routes[0].middlewares).toEqual([]);
+    expect(findObject(objects, 'IngressRoute', 'withcookie').spec.routes[0].middlewares).toEqual([{ name: 'withcookie-strip-caller' }]);
   });
 
   it('puts route scopes, several audiences and claims into the JWT claims expression', () => {
@@ -103,7 +127,7 @@ describe('TraefikHubGateway', () => {
     add('dash', {
       clientAuth: ClientAuth.oidcSession({ authAddress: 'http://oauth2-proxy.auth.svc/oauth2/auth', middlewareName: 'sso', provider: 'oauth2-proxy' }),
     });
-    expect(findObject(synthObjects(chart), 'IngressRoute', 'dash').spec.routes[0].middlewares).toEqual([{ name: 'sso' }]);
+    expect(findObject(synthObjects(chart), 'IngressRoute', 'dash').spec.routes[0].middlewares).toEqual([{ name: 'sso' }, { name: 'dash-strip-caller' }]);
   });
 
   it('names the backend namespace only when it differs from the gateway namespace', () => {
