@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EchoUpstream, type Echo } from './support/echo-upstream';
-import { TestIssuer } from './support/issuer';
-import { TestTokenEndpoint } from './support/token-endpoint';
+import type { EchoUpstream, Echo } from './support/echo-upstream';
+import type { TestIssuer } from './support/issuer';
+import type { TestTokenEndpoint } from './support/token-endpoint';
 import { bearer, call, route, startTestProxy, TOKEN_URL, type TestProxy } from './support/test-proxy';
+import { startPeers, stopPeers } from './support/peers';
 
 const secret = (secretName: string, key: string) => ({ kind: 'secret' as const, ref: { secretName, key } });
 /** htpasswd's SHA1 form, as Traefik Hub's apiKey middleware reads it. */
@@ -15,7 +16,7 @@ let echo: EchoUpstream;
 let gw: TestProxy;
 
 beforeAll(async () => {
-  [issuer, token, echo] = await Promise.all([TestIssuer.start(), TestTokenEndpoint.start(), EchoUpstream.start()]);
+  ({ issuer, token, echo } = await startPeers());
   gw = await startTestProxy(
     { issuer, token, echo },
     [
@@ -74,10 +75,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await gw?.stop();
-  await Promise.all([issuer?.close(), token?.close(), echo?.close()]);
-});
+afterAll(() => stopPeers(gw, { issuer, token, echo }));
 
 describe('reference proxy, inline mode: every credential kind', () => {
   it('swaps the caller JWT for an OAuth client-credentials token', async () => {

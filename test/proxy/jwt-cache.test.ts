@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EchoUpstream } from './support/echo-upstream';
-import { ISSUER, TestIssuer } from './support/issuer';
-import { TestTokenEndpoint } from './support/token-endpoint';
+import type { EchoUpstream } from './support/echo-upstream';
+import { ISSUER, type TestIssuer } from './support/issuer';
+import type { TestTokenEndpoint } from './support/token-endpoint';
 import { bearer, call, JWKS_URL, route, startTestProxy, type TestProxy } from './support/test-proxy';
+import { startPeers, stopPeers } from './support/peers';
 
 let issuer: TestIssuer;
 let token: TestTokenEndpoint;
@@ -10,7 +11,7 @@ let echo: EchoUpstream;
 let gw: TestProxy;
 
 beforeAll(async () => {
-  [issuer, token, echo] = await Promise.all([TestIssuer.start(), TestTokenEndpoint.start(), EchoUpstream.start()]);
+  ({ issuer, token, echo } = await startPeers());
   gw = await startTestProxy(
     { issuer, token, echo },
     [route({ name: 'strict', clientAuth: { kind: 'jwt', jwksUrl: JWKS_URL, issuer: ISSUER, audience: ['api.example.test'], clockToleranceSeconds: 0 } })],
@@ -18,10 +19,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await gw?.stop();
-  await Promise.all([issuer?.close(), token?.close(), echo?.close()]);
-});
+afterAll(() => stopPeers(gw, { issuer, token, echo }));
 
 const cacheCount = async (result: 'hit' | 'miss') => {
   const text = (await call(gw.proxy.adminUrl, '/metrics')).text;

@@ -6,10 +6,11 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GatewrightError } from '../../src/model';
 import { loadProxyConfig } from '../../src/proxy/config/load-proxy-config';
-import { EchoUpstream, type Echo } from './support/echo-upstream';
-import { TestIssuer } from './support/issuer';
-import { TestTokenEndpoint } from './support/token-endpoint';
+import type { EchoUpstream, Echo } from './support/echo-upstream';
+import type { TestIssuer } from './support/issuer';
+import type { TestTokenEndpoint } from './support/token-endpoint';
 import { bearer, call, callOnNewConnection, route, startTestProxy, TOKEN_URL, type TestProxy } from './support/test-proxy';
+import { startPeers, stopPeers } from './support/peers';
 
 const SECRETS = {
   oauth: { id: 'ops-client-id-77', secret: 'ops-client-secret-Qw93' },
@@ -26,7 +27,7 @@ let echo: EchoUpstream;
 let gw: TestProxy;
 
 beforeAll(async () => {
-  [issuer, token, echo] = await Promise.all([TestIssuer.start(), TestTokenEndpoint.start(), EchoUpstream.start()]);
+  ({ issuer, token, echo } = await startPeers());
   gw = await startTestProxy(
     { issuer, token, echo },
     [
@@ -47,10 +48,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await gw?.stop();
-  await Promise.all([issuer?.close(), token?.close(), echo?.close()]);
-});
+afterAll(() => stopPeers(gw, { issuer, token, echo }));
 
 describe('operations', () => {
   it('never writes a token, key or Secret to the log', async () => {

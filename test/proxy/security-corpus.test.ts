@@ -1,10 +1,11 @@
 import { base64url, exportSPKI, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EchoUpstream } from './support/echo-upstream';
-import { AUDIENCE, ISSUER, TestIssuer } from './support/issuer';
+import type { EchoUpstream } from './support/echo-upstream';
+import { AUDIENCE, ISSUER, type TestIssuer } from './support/issuer';
 import { rawRequest } from './support/raw-http';
-import { TestTokenEndpoint } from './support/token-endpoint';
+import type { TestTokenEndpoint } from './support/token-endpoint';
 import { route, startTestProxy, type TestProxy } from './support/test-proxy';
+import { startPeers, stopPeers } from './support/peers';
 
 let issuer: TestIssuer;
 let token: TestTokenEndpoint;
@@ -12,7 +13,7 @@ let echo: EchoUpstream;
 let gw: TestProxy;
 
 beforeAll(async () => {
-  [issuer, token, echo] = await Promise.all([TestIssuer.start(), TestTokenEndpoint.start(), EchoUpstream.start()]);
+  ({ issuer, token, echo } = await startPeers());
   gw = await startTestProxy(
     { issuer, token, echo },
     [
@@ -28,10 +29,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await gw?.stop();
-  await Promise.all([issuer?.close(), token?.close(), echo?.close()]);
-});
+afterAll(() => stopPeers(gw, { issuer, token, echo }));
 
 const now = () => Math.floor(Date.now() / 1000);
 const b64 = (o: unknown) => base64url.encode(JSON.stringify(o));
