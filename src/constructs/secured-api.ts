@@ -71,6 +71,14 @@ export interface SecuredApiProps {
    */
   readonly forwardCookies?: boolean;
   /**
+   * Forwarding headers (`X-Forwarded-*`, `Forwarded`, `X-Real-Ip`) toward the backend:
+   * `'overwrite'` writes them from the connection the gateway accepted (a caller's own copies
+   * are never believed), `'hide'` sends none, so a third party learns neither the caller's
+   * address nor the public host and path.
+   * @default - 'hide' for ExternalNameBackend backends, 'overwrite' for in-cluster Services
+   */
+  readonly forwardingHeaders?: 'overwrite' | 'hide';
+  /**
    * Upstream timeout in seconds (reference proxy).
    * @default 30
    */
@@ -150,6 +158,7 @@ export class SecuredApi extends Construct {
         backend,
         preserveHost: props.preserveHost ?? false,
         forwardCookies: props.forwardCookies ?? backend.kind !== 'externalName',
+        forwardingHeaders: props.forwardingHeaders ?? (backend.kind === 'externalName' ? 'hide' : 'overwrite'),
         timeoutSeconds: props.timeoutSeconds ?? 30,
       },
       path,

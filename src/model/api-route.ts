@@ -43,6 +43,12 @@ export const apiRouteSchema = z.object({
    * reference proxy configs working as before.
    */
   forwardCookies: z.boolean().default(true),
+  /**
+   * Forwarding headers toward the backend: `overwrite` (written by the gateway from the
+   * connection) or `hide` (none: a third party learns nothing about the caller or the public
+   * request). `SecuredApi` sets `hide` for ExternalName backends.
+   */
+  forwardingHeaders: z.enum(['overwrite', 'hide']).default('overwrite'),
   /** Upstream timeout in seconds. */
   timeoutSeconds: z.number().int().min(1).max(3600).default(30),
 });

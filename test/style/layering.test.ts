@@ -39,6 +39,11 @@ const RULES: readonly Rule[] = [
   {
     layer: 'src/model',
     forbiddenPackages: ['cdk8s', 'cdk8s-plus-28', 'constructs', PULUMI],
+    forbiddenFolders: ['imports', 'src/plan', 'src/targets', 'src/constructs', 'src/pulumi', 'src/proxy', 'src/report', 'src/cli'],
+  },
+  {
+    layer: 'src/plan',
+    forbiddenPackages: ['cdk8s', 'cdk8s-plus-28', 'constructs', PULUMI],
     forbiddenFolders: ['imports', 'src/targets', 'src/constructs', 'src/pulumi', 'src/proxy', 'src/report', 'src/cli'],
   },
   {
