@@ -21,7 +21,7 @@ import { TraefikHubGateway } from '../src/constructs/gateways/traefik-hub-gatewa
 import { SecretRef } from '../src/constructs/secrets/secret-ref';
 import { SecuredApi } from '../src/constructs/secured-api';
 import { VirtualEndpoint } from '../src/constructs/virtual-endpoint';
-import { secretEnvName } from '../src/model';
+import { secretEnvName } from '../src/plan/derived-secrets';
 import { startProxy } from '../src/proxy/proxy-server';
 import { renderProxyConfig } from '../src/targets/proxy/render-config';
 

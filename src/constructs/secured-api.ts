@@ -12,6 +12,7 @@ import type { IUpstreamCredential } from './auth/upstream-credential';
 import type { IBackend } from './backends/backend';
 import type { IGateway } from './gateways/gateway';
 import { rejectPlaintext, SecretRef } from './secrets/secret-ref';
+import { registerSessionProvider } from './gateways/session-providers';
 import { TopologyExport } from './topology/topology-export';
 import { VirtualEndpoint } from './virtual-endpoint';
 
@@ -159,10 +160,12 @@ export class SecuredApi extends Construct {
         preserveHost: props.preserveHost ?? false,
         forwardCookies: props.forwardCookies ?? backend.kind !== 'externalName',
         forwardingHeaders: props.forwardingHeaders ?? (backend.kind === 'externalName' ? 'hide' : 'overwrite'),
-        timeoutSeconds: props.timeoutSeconds ?? 30,
+        ...(props.timeoutSeconds !== undefined ? { timeoutSeconds: props.timeoutSeconds } : {}),
       },
       path,
     );
+    const session = props.clientAuth._sessionMiddleware();
+    if (session && this.route.clientAuth.kind === 'oidcSession') registerSessionProvider(this, this.route.clientAuth.provider, session);
     props.gateway._addRoute(this, this.route);
     // Lets `gatewright report` read this route from the tree at synth (no-op otherwise).
     TopologyExport.ensure(this);

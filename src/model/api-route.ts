@@ -1,18 +1,21 @@
 import { z } from 'zod';
 import { backendSchema } from './backend';
 import { clientAuthSchema } from './client-auth';
-import { dnsLabel, httpMethod, servedHost, urlPath } from './names';
+import { claimName, claimValue, dnsLabel, httpMethod, safeRecord, scopeToken, servedHost, urlPath } from './names';
 import { rewriteSchema } from './rewrite';
 import { upstreamCredentialSchema } from './upstream-credential';
+
+/** The upstream timeout of a route that sets none, on engines that have one (the reference proxy, Traefik). */
+export const DEFAULT_UPSTREAM_TIMEOUT_SECONDS = 30;
 
 /** Per-route authorization, checked after the caller is authenticated. */
 export const authorizationSchema = z.object({
   /** Allowed methods; empty means every method. */
   methods: z.array(httpMethod).default([]),
   /** Scopes the caller's token must all carry (`scope` string or `scp` array). */
-  scopes: z.array(z.string().min(1).regex(/^\S+$/, { message: 'a scope must not contain white space' })).default([]),
-  /** Exact-match claim checks for this route. */
-  claims: z.record(z.string(), z.string()).default({}),
+  scopes: z.array(scopeToken).default([]),
+  /** Exact-match claim checks for this route (in addition to the JWT's `requiredClaims`). */
+  claims: safeRecord(claimName, claimValue).default({}),
 });
 export type AuthorizationModel = z.infer<typeof authorizationSchema>;
 
@@ -49,8 +52,11 @@ export const apiRouteSchema = z.object({
    * request). `SecuredApi` sets `hide` for ExternalName backends.
    */
   forwardingHeaders: z.enum(['overwrite', 'hide']).default('overwrite'),
-  /** Upstream timeout in seconds. */
-  timeoutSeconds: z.number().int().min(1).max(3600).default(30),
+  /**
+   * Upstream timeout in seconds: how long the gateway waits for the backend's response headers.
+   * Absent: {@link DEFAULT_UPSTREAM_TIMEOUT_SECONDS} on engines that have such a timeout.
+   */
+  timeoutSeconds: z.number().int().min(1).max(3600).optional(),
 });
 export type ApiRouteModel = z.infer<typeof apiRouteSchema>;
 export type ApiRouteInput = z.input<typeof apiRouteSchema>;

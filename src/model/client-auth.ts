@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { headerName, httpsUrl } from './names';
+import { claimName, claimValue, headerName, httpsUrl, safeRecord } from './names';
 import { secretRefSchema } from './secret-ref';
 
 /** JWS algorithms a gateway may accept. `none` and HMAC with a public JWKS never appear here. */
@@ -11,14 +11,14 @@ const AUDIENCE_REQUIRED = 'is required: pin at least one audience (the "aud" cla
 export const jwtClientAuthSchema = z.object({
   kind: z.literal('jwt'),
   jwksUrl: httpsUrl('jwksUrl'),
-  issuer: z.string({ error: ISSUER_REQUIRED }).min(1, { message: ISSUER_REQUIRED }),
-  audience: z.array(z.string().min(1), { error: AUDIENCE_REQUIRED }).min(1, { message: AUDIENCE_REQUIRED }),
+  issuer: claimValue.pipe(z.string({ error: ISSUER_REQUIRED }).min(1, { message: ISSUER_REQUIRED })),
+  audience: z.array(claimValue.pipe(z.string().min(1)), { error: AUDIENCE_REQUIRED }).min(1, { message: AUDIENCE_REQUIRED }),
   algorithms: z.array(z.enum(JWT_ALGORITHMS)).min(1).default(['RS256']),
   /** Exact-match claim checks beyond iss/aud/scope. */
-  requiredClaims: z.record(z.string(), z.string()).default({}),
+  requiredClaims: safeRecord(claimName, claimValue).default({}),
   clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
   /** Claims copied to request headers for the backend: header → claim. */
-  forwardClaims: z.record(headerName, z.string().min(1)).default({}),
+  forwardClaims: safeRecord(headerName, claimName).default({}),
 });
 export type JwtClientAuthModel = z.infer<typeof jwtClientAuthSchema>;
 
@@ -36,11 +36,8 @@ export const oidcSessionClientAuthSchema = z.object({
   authAddress: z.string().url({ message: 'must be an absolute URL of the forward-auth endpoint, e.g. "http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth"' }),
   /** Response headers copied onto the forwarded request. */
   responseHeaders: z.array(headerName).default([]),
-  /** Name of the component providing the session (for reports). */
+  /** Name of the component providing the session: how gateways find its forward-auth step, and what reports show. */
   provider: z.string().min(1),
-  /** Name of the Traefik forwardAuth Middleware the provider renders. */
-  middlewareName: z.string().optional(),
-  middlewareNamespace: z.string().optional(),
 });
 export type OidcSessionClientAuthModel = z.infer<typeof oidcSessionClientAuthSchema>;
 

@@ -12,6 +12,12 @@ export enum ErrorCode {
   PLAINTEXT_SECRET = 'ERR_GW_PLAINTEXT_SECRET',
   /** Two declarations disagree about the same generated object. */
   CONFLICT = 'ERR_GW_CONFLICT',
+  /** Two generated objects would be the same Kubernetes object (kind, namespace, name). */
+  NAME_COLLISION = 'ERR_GW_NAME_COLLISION',
+  /** A reference points into another namespace without the cross-namespace form that makes it resolve. */
+  CROSS_NAMESPACE = 'ERR_GW_CROSS_NAMESPACE',
+  /** An endpoint that hands out credentials would be reachable from outside its only client. */
+  EXPOSURE = 'ERR_GW_EXPOSURE',
 }
 
 /** What a {@link GatewrightError} is about. */

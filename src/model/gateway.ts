@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabel, dnsSubdomain, servedHost } from './names';
+import { dnsLabel } from './names';
 
 /** The engines gatewright renders to. */
 export enum GatewayEngine {
@@ -9,23 +9,19 @@ export enum GatewayEngine {
   REFERENCE_PROXY = 'reference-proxy',
 }
 
-export const gatewayTlsSchema = z
-  .object({
-    certResolver: z.string().min(1).optional(),
-    secretName: dnsSubdomain.optional(),
-    /** Extra SANs; the served hosts are always listed. */
-    domains: z.array(servedHost).default([]),
-  })
-  .refine((t) => !(t.certResolver && t.secretName), {
-    message: 'set either certResolver or secretName, not both',
-  });
-
+/**
+ * A gateway as every engine and report sees it. Engine-specific settings (Traefik entry
+ * points and certificate resolvers, Oathkeeper ports and rule delivery) belong to the engine's
+ * renderer, not here.
+ */
 export const gatewaySchema = z.object({
   name: dnsLabel,
   path: z.string(),
   engine: z.enum(GatewayEngine),
   namespace: dnsLabel.optional(),
-  entryPoints: z.array(z.string().min(1)).min(1, { message: 'needs at least one entry point, e.g. ["websecure"]' }),
-  tls: gatewayTlsSchema.optional(),
+  /** Where traffic enters, in the engine's own words, for reports (`websecure`, `load balancer :443`). */
+  listeners: z.array(z.string().min(1)).min(1),
+  /** How TLS is terminated in front of the routes, for reports; absent when nothing says TLS. */
+  tls: z.string().min(1).optional(),
 });
 export type GatewayModel = z.infer<typeof gatewaySchema>;

@@ -36,11 +36,15 @@ export const dnsSubdomain = z
       'must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters); rename it, e.g. "oauth2-client-creds"',
   });
 
+/**
+ * A Secret data key: `[-._a-zA-Z0-9]+`, at most 253 characters, and not `.`, `..` or starting
+ * with `..` (the kubelet keeps its own `..data` links beside the projected files).
+ */
 export const secretKey = z
   .string()
-  .max(253)
-  .refine((v) => SECRET_KEY.test(v), {
-    message: 'must be a valid Secret data key (letters, digits, "-", "_" and "."); e.g. "clientSecret"',
+  .max(253, { message: 'must be at most 253 characters (a Kubernetes Secret key)' })
+  .refine((v) => SECRET_KEY.test(v) && v !== '.' && !v.startsWith('..'), {
+    message: 'must be a valid Secret data key (letters, digits, "-", "_" and ".", not "." or ".."-prefixed); e.g. "clientSecret"',
   });
 
 /**
@@ -113,10 +117,15 @@ export function httpsUrl(what: string) {
   });
 }
 
+/** Characters of a decoded URL path gatewright accepts: RFC 3986 `pchar` minus those that would need quoting somewhere. */
+const PATH_CHARACTERS = /^[A-Za-z0-9\-._~!&',;=:@/]*$/;
+
 /**
  * An absolute URL path for matching or rewriting: starts with "/", no "..", no "//", no
  * percent-encoding and no regex or query characters, so a generated anchored regex can only
- * match what the user wrote.
+ * match what the user wrote. Only RFC 3986 path characters (`pchar`) in ASCII: a non-ASCII path
+ * arrives percent-encoded, and engines compare the encoded and decoded forms differently
+ * (Traefik routes on the decoded path but rewrites the encoded one).
  */
 export const urlPath = z.string().superRefine((v, ctx) => {
   if (!v.startsWith('/')) {
@@ -141,7 +150,52 @@ export const urlPath = z.string().superRefine((v, ctx) => {
   if (v.length > 1 && v.endsWith('/')) {
     ctx.addIssue({ code: 'custom', message: `"${v}" ends with "/"; drop the trailing slash (sub-paths are matched for you)` });
   }
+  if (!PATH_CHARACTERS.test(v.replace(/[%?#\\\s()[\]{}*+^$|]/g, ''))) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'contains characters a URL path cannot hold unencoded (such as "<", ">", a backquote, a quote or non-ASCII text); use letters, digits and "-._~!&\',;=:@/"',
+    });
+  }
 });
+
+/** Printable ASCII, space and tab: what an HTTP field value may carry (RFC 9110 §5.5, no obs-text). */
+const FIELD_VALUE_TEXT = /^[\t\x20-\x7e]*$/;
+
+/** Literal text in a header value (a prefix such as `"SSWS "`): no CR/LF or other controls. */
+export const headerText = z.string().refine((v) => FIELD_VALUE_TEXT.test(v), {
+  message: 'must be printable ASCII (a header value cannot carry line breaks, control characters or non-ASCII text)',
+});
+
+/** RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\\`. */
+export const scopeToken = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, {
+  message: 'must be a scope token: printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3), e.g. "orders:read"',
+});
+
+/** Keys that would reach an object's prototype instead of becoming a key of it. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * A string-to-value map from user input that cannot be weakened through the prototype: a
+ * `__proto__` key (from JSON), or an object literal whose `__proto__:` entry replaced its
+ * prototype, would otherwise be dropped on the way and leave, e.g., a NetworkPolicy selector
+ * empty — selecting every pod.
+ */
+export function safeRecord<K extends z.ZodType<string>, V extends z.ZodType>(keys: K, values: V) {
+  return z
+    .unknown()
+    .superRefine((v, ctx) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return;
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) {
+        ctx.addIssue({ code: 'custom', message: 'must be a plain object of keys and values (it has a "__proto__" entry or a class prototype)' });
+        return;
+      }
+      for (const key of Object.keys(v)) {
+        if (PROTOTYPE_KEYS.has(key)) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" cannot be a key here; rename it` });
+      }
+    })
+    .pipe(z.record(keys, values));
+}
 
 export const port = z
   .number()
@@ -152,3 +206,9 @@ export const port = z
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export const httpMethod = z.enum(HTTP_METHODS);
 export type HttpMethodName = z.infer<typeof httpMethod>;
+
+/** A JWT claim name: non-empty text without control characters. */
+export const claimName = z.string().min(1).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'must not contain control characters' });
+
+/** A claim value compared for equality: text without control characters. */
+export const claimValue = z.string().refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'must not contain control characters' });

@@ -7,7 +7,7 @@ import type { SecretRefModel } from './secret-ref';
  * plus process settings. Secrets are never in it: the proxy reads each referenced Secret key
  * from a mounted file (`<secretsDir>/<secretName>/<key>`, re-read on change; one trailing
  * `\n` or `\r\n` is ignored) or, failing that, from the environment variable
- * `secretEnvName(ref)` (see `secret-ref.ts`), taken as it is.
+ * `secretEnvName(ref)` (see `src/plan/derived-secrets.ts`), taken as it is.
  */
 export const proxyConfigSchema = z.object({
   version: z.literal(1),

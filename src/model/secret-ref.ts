@@ -49,21 +49,6 @@ export const credentialValueSchema = z.discriminatedUnion('kind', [
 ]);
 export type CredentialValueModel = z.infer<typeof credentialValueSchema>;
 
-/** `urn:k8s:secret:<name>:<key>`, the reference form Traefik Hub resolves in middleware options. */
-export function toSecretUrn(ref: SecretRefModel): string {
-  return `urn:k8s:secret:${ref.secretName}:${ref.key}`;
-}
-
-/**
- * `GW_SECRET_<SECRET>_<KEY>`, upper-cased, non-alphanumerics as `_`: the environment variable
- * through which engines that read Secrets from their environment (Oathkeeper, the reference
- * proxy's fallback) receive one Secret key.
- */
-export function secretEnvName(ref: Pick<SecretRefModel, 'secretName' | 'key'>): string {
-  const norm = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-  return `GW_SECRET_${norm(ref.secretName)}_${norm(ref.key)}`;
-}
-
 /** Every Secret reference inside a credential value (zero or one). */
 export function secretRefsOf(value: CredentialValueModel): SecretRefModel[] {
   return value.kind === 'secret' ? [value.ref] : [];

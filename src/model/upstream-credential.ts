@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { headerName, httpsUrl } from './names';
+import { claimName, claimValue, headerName, headerText, httpsUrl, safeRecord } from './names';
 import { credentialValueSchema, secretRefSchema, secretRefsOf, type SecretRefModel } from './secret-ref';
 
 export const headerCredentialSchema = z.object({
@@ -7,7 +7,7 @@ export const headerCredentialSchema = z.object({
   name: headerName,
   value: credentialValueSchema,
   /** Literal text put before the value (`"SSWS "`, `"Bearer "`). Not a secret. */
-  prefix: z.string().default(''),
+  prefix: headerText.default(''),
 });
 
 export const queryParamCredentialSchema = z.object({
@@ -34,15 +34,17 @@ export const oauthClientCredentialsSchema = z.object({
   kind: z.literal('oauth2ClientCredentials'),
   /** Name of the generated token middleware / proxy token cache entry. */
   name: z.string().min(1),
+  /** Construct path of the `UpstreamOAuth`, for errors and reports. */
+  path: z.string().optional(),
   tokenUrl: httpsUrl('tokenUrl'),
   clientId: credentialValueSchema,
   clientSecret: credentialValueSchema,
   scopes: z.array(credentialValueSchema).default([]),
   audience: z.string().min(1).optional(),
   /** Claims expression the fetched token must satisfy (engine-neutral equality checks). */
-  claims: z.record(z.string(), z.string()).default({}),
+  claims: safeRecord(claimName, claimValue).default({}),
   /** Claims of the fetched token forwarded as headers: header → claim. */
-  forwardHeaders: z.record(headerName, z.string().min(1)).default({}),
+  forwardHeaders: safeRecord(headerName, claimName).default({}),
   /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
   authMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
   tokenStore: z

@@ -134,9 +134,25 @@ export enum ForwardingHeaderPolicy {
   HIDE = 'hide',
 }
 
-/** The transformation of one route's requests. Header lists are each name once (case-insensitive). */
+/**
+ * The transformation of one route's requests. Header lists name each header once (without
+ * regard to case); no removal names a header the route injects, since the injection replaces it.
+ */
 export interface RequestTransformation {
-  /** Headers removed from the caller's request, in a stable order, minus those {@link inject} sets. */
+  /**
+   * Removed before client authentication: what only the gateway may state (identity headers,
+   * URL and method overrides, `Forwarded`, the configured list). The same for every route of a
+   * gateway, so engines may render it once per gateway.
+   */
+  readonly removeBeforeAuth: readonly HeaderRemoval[];
+  /**
+   * Removed after client authentication, before the backend: the caller's credential, the
+   * caller's cookies for a third party, and — when forwarding headers are hidden — the
+   * forwarding facts the gateway itself added (and Traefik's `X-Replaced-Path`, which reveals
+   * the public path).
+   */
+  readonly removeAfterAuth: readonly HeaderRemoval[];
+  /** Every removal, in order: what an engine that removes in one place (the reference proxy) applies. */
   readonly remove: readonly HeaderRemoval[];
   /** Headers the gateway sets after the removals. */
   readonly inject: readonly HeaderInjection[];
@@ -191,34 +207,47 @@ export function callerCredentialHeader(route: ApiRouteModel): string | undefined
   }
 }
 
-/**
- * The request transformation of `route` on a gateway described by `context`: what is removed
- * from the caller's request, what is injected, and how forwarding headers are treated.
- */
-export function planRequestTransformation(route: ApiRouteModel, context: GatewayRequestContext = {}): RequestTransformation {
-  const inject = injectedHeaders(route);
-  const remove: HeaderRemoval[] = [];
+/** Removals that do not depend on the route: the gateway-wide part of {@link RequestTransformation.removeBeforeAuth}. */
+export function untrustedCallerHeaders(context: GatewayRequestContext = {}): HeaderRemoval[] {
+  const out: HeaderRemoval[] = [];
   const add = (header: string, reason: HeaderRemovalReason) => {
-    if (inject.some((h) => sameHeader(h.header, header))) return;
-    if (!remove.some((r) => sameHeader(r.header, header))) remove.push({ header, reason });
+    if (!out.some((r) => sameHeader(r.header, header))) out.push({ header, reason });
   };
-  const credential = callerCredentialHeader(route);
-  if (credential) add(credential, HeaderRemovalReason.CALLER_CREDENTIAL);
-  if (!route.forwardCookies) add('Cookie', HeaderRemovalReason.CALLER_COOKIES);
   for (const h of IDENTITY_HEADERS) add(h, HeaderRemovalReason.IDENTITY);
   for (const h of context.injectedAnywhere ?? []) add(h, HeaderRemovalReason.IDENTITY);
   for (const h of URL_OVERRIDE_HEADERS) add(h, HeaderRemovalReason.REQUEST_OVERRIDE);
   for (const h of METHOD_OVERRIDE_HEADERS) add(h, HeaderRemovalReason.REQUEST_OVERRIDE);
-  for (const h of context.stripRequestHeaders ?? []) add(h, HeaderRemovalReason.CONFIGURED);
-  const forwarding = route.forwardingHeaders === 'hide' ? ForwardingHeaderPolicy.HIDE : ForwardingHeaderPolicy.OVERWRITE;
   // The gateway writes X-Forwarded-* itself; `Forwarded` and the prefix are facts it does not
-  // vouch for, so a caller's copies go either way.
-  for (const h of forwarding === ForwardingHeaderPolicy.HIDE ? FORWARDING_HEADERS : ['Forwarded', 'X-Forwarded-Prefix']) add(h, HeaderRemovalReason.FORWARDING);
+  // vouch for, so a caller's copies never pass.
+  for (const h of ['Forwarded', 'X-Forwarded-Prefix']) add(h, HeaderRemovalReason.FORWARDING);
+  for (const h of context.stripRequestHeaders ?? []) add(h, HeaderRemovalReason.CONFIGURED);
+  return out;
+}
 
+/**
+ * The request transformation of `route` on a gateway described by `context`: what is removed
+ * from the caller's request and when, what is injected, and how forwarding headers are treated.
+ */
+export function planRequestTransformation(route: ApiRouteModel, context: GatewayRequestContext = {}): RequestTransformation {
+  const inject = injectedHeaders(route);
+  const injected = (h: string) => inject.some((i) => sameHeader(i.header, h));
+  const removeBeforeAuth = untrustedCallerHeaders(context).filter((r) => !injected(r.header));
+  const removeAfterAuth: HeaderRemoval[] = [];
+  const add = (header: string, reason: HeaderRemovalReason) => {
+    if (injected(header) || removeBeforeAuth.some((r) => sameHeader(r.header, header))) return;
+    if (!removeAfterAuth.some((r) => sameHeader(r.header, header))) removeAfterAuth.push({ header, reason });
+  };
+  const credential = callerCredentialHeader(route);
+  if (credential) add(credential, HeaderRemovalReason.CALLER_CREDENTIAL);
+  if (!route.forwardCookies) add('Cookie', HeaderRemovalReason.CALLER_COOKIES);
+  const forwarding = route.forwardingHeaders === 'hide' ? ForwardingHeaderPolicy.HIDE : ForwardingHeaderPolicy.OVERWRITE;
+  if (forwarding === ForwardingHeaderPolicy.HIDE) {
+    for (const h of [...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS]) add(h, HeaderRemovalReason.FORWARDING);
+  }
   const removeQuery: string[] = [];
   if (route.clientAuth.kind === 'jwt') removeQuery.push('access_token');
   for (const c of route.upstreamAuth) if (c.kind === 'queryParam' && !removeQuery.includes(c.name)) removeQuery.push(c.name);
-  return { remove, inject, removeQuery, forwarding };
+  return { removeBeforeAuth, removeAfterAuth, remove: [...removeBeforeAuth, ...removeAfterAuth], inject, removeQuery, forwarding };
 }
 
 /** Every header a gateway's routes inject, each once: the `injectedAnywhere` of its context. */

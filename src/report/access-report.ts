@@ -29,8 +29,8 @@ export interface AccessReport {
     readonly path: string;
     readonly engine: string;
     readonly namespace?: string;
-    readonly entryPoints: readonly string[];
-    readonly tls?: unknown;
+    readonly listeners: readonly string[];
+    readonly tls?: string;
     readonly networkPolicies: readonly string[];
     readonly routes: readonly RouteAccess[];
   }[];
@@ -56,7 +56,7 @@ export function buildAccessReport(topology: AccessTopologyModel, options: Pick<A
       path: g.path,
       engine: g.engine,
       ...(g.namespace ? { namespace: g.namespace } : {}),
-      entryPoints: g.entryPoints,
+      listeners: g.listeners,
       ...(g.tls ? { tls: g.tls } : {}),
       networkPolicies: topology.networkPolicies.filter((p) => p.namespace === g.namespace).map((p) => p.name),
       routes: all.filter((r) => r.gatewayPath === g.path),
@@ -92,13 +92,12 @@ function renderMarkdown(report: AccessReport): string {
   );
   for (const g of report.gateways) {
     out.push(`## Gateway ${code(g.path)} (${g.engine})`, '');
-    const tls = g.tls as { certResolver?: string; secretName?: string } | undefined;
     out.push(
       [
         `Construct ${code(g.path)}`,
         `namespace ${code(g.namespace ?? 'default')}`,
-        `entry points ${g.entryPoints.map(code).join(', ')}`,
-        tls ? `TLS ${tls.certResolver ? `cert resolver ${code(tls.certResolver)}` : `Secret ${code(tls.secretName ?? '')}`}` : 'no TLS section',
+        `listeners ${g.listeners.map(code).join(', ')}`,
+        g.tls ? `TLS ${g.tls}` : 'no TLS section',
         `NetworkPolicies in the namespace: ${g.networkPolicies.length ? g.networkPolicies.map(code).join(', ') : 'none known'}`,
       ].join(' · '),
       '',

@@ -105,14 +105,16 @@ export class ClientAuth {
 
   /** A browser session checked by a forward-auth service such as OAuth2 Proxy. */
   static oidcSession(options: OidcSessionClientAuthOptions): ClientAuth {
-    return new ClientAuth({
-      kind: 'oidcSession',
-      authAddress: options.authAddress,
-      middlewareName: options.middlewareName,
-      ...(options.middlewareNamespace ? { middlewareNamespace: options.middlewareNamespace } : {}),
-      responseHeaders: [...(options.responseHeaders ?? [])],
-      provider: options.provider,
-    });
+    return new ClientAuth(
+      {
+        kind: 'oidcSession',
+        authAddress: options.authAddress,
+        responseHeaders: [...(options.responseHeaders ?? [])],
+        provider: options.provider,
+      },
+      undefined,
+      { name: options.middlewareName, ...(options.middlewareNamespace ? { namespace: options.middlewareNamespace } : {}) },
+    );
   }
 
   /** No authentication: the API is public. Reports flag every such route. */
@@ -123,7 +125,13 @@ export class ClientAuth {
   private constructor(
     private readonly model: ClientAuthModel,
     private readonly plaintextField?: string,
+    private readonly sessionMiddleware?: { readonly name: string; readonly namespace?: string },
   ) {}
+
+  /** @internal the Traefik Middleware of a session provider, which Traefik gateways list */
+  _sessionMiddleware(): { readonly name: string; readonly namespace?: string } | undefined {
+    return this.sessionMiddleware;
+  }
 
   /**
    * @internal validated by the SecuredApi that uses it, so errors name that construct

@@ -119,6 +119,7 @@ export class UpstreamOAuth extends Construct implements IUpstreamCredential {
     const model = {
       kind: 'oauth2ClientCredentials' as const,
       name: this.name,
+      path,
       tokenUrl: p.tokenUrl,
       clientId: toCredentialValueModel(p.clientId, path, 'clientId'),
       clientSecret: toCredentialValueModel(p.clientSecret, path, 'clientSecret'),

@@ -2,11 +2,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GatewayEngine, parseOrThrow, port, type ApiRouteModel, type GatewayModel } from '../../model';
 import { renderProxyIngressRoute } from '../../targets/traefik/proxy-ingress-route';
+import { AppPlan } from '../plan/app-plan';
 import { ReferenceProxy } from '../reference-proxy/reference-proxy';
 import type { IGateway } from './gateway';
 import { ProxyExposure, type ProxyExposureModel } from './proxy-exposure';
-import { RouteRegistry } from './route-registry';
-import { emitTraefikRoute, traefikGatewayModel } from './traefik-routing';
+import { TraefikRouting } from './traefik-routing';
 
 /** Props of {@link ReferenceProxyGateway}. */
 export interface ReferenceProxyGatewayProps {
@@ -26,6 +26,11 @@ export interface ReferenceProxyGatewayProps {
    * @default - the chart's namespace
    */
   readonly namespace?: string;
+  /**
+   * Base name of the gateway's objects (its proxy, its LoadBalancer Service).
+   * @default - the construct id
+   */
+  readonly name?: string;
 }
 
 /**
@@ -38,22 +43,22 @@ export class ReferenceProxyGateway extends Construct implements IGateway {
   readonly engine = GatewayEngine.REFERENCE_PROXY;
   /** The proxy serving this gateway's routes. */
   readonly proxy: ReferenceProxy;
-  private readonly model: GatewayModel;
   private readonly exposure: ProxyExposureModel;
-  private readonly registry: RouteRegistry;
+  private readonly routing: TraefikRouting;
 
   constructor(scope: Construct, id: string, props: ReferenceProxyGatewayProps = {}) {
     super(scope, id);
     this.exposure = (props.expose ?? ProxyExposure.clusterOnly())._toModel();
     const e = this.exposure;
-    this.model = traefikGatewayModel(this, this.engine, {
-      namespace: props.namespace,
-      // Where traffic enters, for reports: Traefik entry points, or the kind of Service.
-      entryPoints: e.kind === 'traefik' ? e.entryPoints : [e.kind === 'loadBalancer' ? 'load-balancer' : 'cluster'],
-      ...(e.kind === 'traefik' && e.tls ? { tls: e.tls } : {}),
-    });
-    this.registry = new RouteRegistry(this);
-    this.proxy = props.proxy ?? new ReferenceProxy(this, 'proxy', { name: `${this.model.name}-proxy`, namespace: this.model.namespace });
+    // Traefik in front only hands traffic over; every header removal is the proxy's own job.
+    this.routing = new TraefikRouting(
+      this,
+      this.engine,
+      { namespace: props.namespace, name: props.name, ...(e.kind === 'traefik' ? { entryPoints: e.entryPoints, ...(e.tls ? { tls: e.tls } : {}) } : {}) },
+      { untrustedHeadersMiddleware: false, listeners: e.kind === 'traefik' ? e.entryPoints : [e.kind === 'loadBalancer' ? `load balancer :${e.port}` : 'cluster only'] },
+    );
+    const model = this.routing.model;
+    this.proxy = props.proxy ?? new ReferenceProxy(this, 'proxy', { name: `${model.name}-proxy`, namespace: model.namespace });
     if (e.kind === 'loadBalancer') {
       parseOrThrow(port, e.port, this.node.path, 'expose.port');
       this.emitLoadBalancer(e);
@@ -61,47 +66,51 @@ export class ReferenceProxyGateway extends Construct implements IGateway {
   }
 
   get routes(): readonly ApiRouteModel[] {
-    return this.registry.routes;
+    return this.routing.registry.routes;
   }
 
   /** @internal */
   _toGatewayModel(): GatewayModel {
-    return this.model;
+    return this.routing.model;
   }
 
   /** @internal */
   _addRoute(api: Construct, route: ApiRouteModel): void {
     // First, so an unsupported route (e.g. a browser session) leaves no trace in the registry.
     this.proxy.addRoute(route, api.node.path);
-    this.registry.add(route);
-    if (this.exposure.kind === 'traefik') {
-      const proxyNamespace = this.proxy.namespace && this.proxy.namespace !== this.model.namespace ? this.proxy.namespace : undefined;
-      const ingressRoute = renderProxyIngressRoute(this.model, route, {
-        serviceName: this.proxy.name,
-        port: this.proxy.port,
-        forwardAuthPath: this.proxy.forwardAuthPath,
-        ...(proxyNamespace ? { namespace: proxyNamespace } : {}),
-      });
-      emitTraefikRoute(this, this.registry, this.model, api, { objects: [ingressRoute], shared: [], secretKeys: [] });
+    if (this.exposure.kind !== 'traefik') {
+      this.routing.registry.add(route);
+      return;
     }
+    const model = this.routing.model;
+    const proxyNamespace = this.proxy.namespace && this.proxy.namespace !== model.namespace ? this.proxy.namespace : undefined;
+    const ingressRoute = renderProxyIngressRoute(this.routing.target, route, {
+      serviceName: this.proxy.name,
+      port: this.proxy.port,
+      ...(proxyNamespace ? { namespace: proxyNamespace } : {}),
+    });
+    this.routing.emit(api, route, { objects: [ingressRoute], shared: [], secretKeys: [] });
   }
 
   private emitLoadBalancer(e: Extract<ProxyExposureModel, { kind: 'loadBalancer' }>): void {
     const annotations = Object.keys(e.annotations).length ? { annotations: { ...e.annotations } } : {};
-    new k8s.KubeService(this, 'LoadBalancer', {
-      metadata: {
-        name: `${this.proxy.name}-public`,
-        ...(this.proxy.namespace ? { namespace: this.proxy.namespace } : {}),
-        labels: { ...this.proxy.selectorLabels, 'app.kubernetes.io/managed-by': 'gatewright' },
-        ...annotations,
-      },
-      spec: {
-        type: 'LoadBalancer',
-        selector: { ...this.proxy.selectorLabels },
-        // Only the traffic port: health and metrics stay inside the cluster.
-        ports: [{ name: 'http', port: e.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-        ...(e.sourceRanges.length ? { loadBalancerSourceRanges: [...e.sourceRanges] } : {}),
-      },
-    });
+    AppPlan.of(this).describe(
+      new k8s.KubeService(this, 'LoadBalancer', {
+        metadata: {
+          name: `${this.proxy.name}-public`,
+          ...(this.proxy.namespace ? { namespace: this.proxy.namespace } : {}),
+          labels: { ...this.proxy.selectorLabels, 'app.kubernetes.io/managed-by': 'gatewright' },
+          ...annotations,
+        },
+        spec: {
+          type: 'LoadBalancer',
+          selector: { ...this.proxy.selectorLabels },
+          // Only the traffic port: health, metrics and forwardAuth stay inside the cluster.
+          ports: [{ name: 'http', port: e.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+          ...(e.sourceRanges.length ? { loadBalancerSourceRanges: [...e.sourceRanges] } : {}),
+        },
+      }),
+      { owner: this.node.path, purpose: 'the LoadBalancer Service' },
+    );
   }
 }

@@ -2,12 +2,11 @@ import type { Construct } from 'constructs';
 import { ErrorCode, GatewrightError, type ApiRouteModel } from '../../model';
 
 /**
- * Book-keeping every gateway shares (composition, not inheritance): the attached routes,
- * the duplicate-route check, and de-duplication of objects several routes share.
+ * The routes attached to one gateway and the duplicate-route check every gateway shares
+ * (composition, not inheritance). Linear in the number of routes.
  */
 export class RouteRegistry {
   readonly routes: ApiRouteModel[] = [];
-  private readonly sharedSpecs = new Map<string, { spec: string; owner: string }>();
 
   constructor(gateway: Construct) {
     gateway.node.addValidation({ validate: () => this.duplicateRouteErrors() });
@@ -15,26 +14,6 @@ export class RouteRegistry {
 
   add(route: ApiRouteModel): void {
     this.routes.push(route);
-  }
-
-  /**
-   * True when `name` is new and should be emitted; false when an identical object was
-   * already emitted; throws when two routes render the same name differently.
-   */
-  claimShared(name: string, spec: unknown, owner: string): boolean {
-    const serialized = JSON.stringify(spec);
-    const existing = this.sharedSpecs.get(name);
-    if (!existing) {
-      this.sharedSpecs.set(name, { spec: serialized, owner });
-      return true;
-    }
-    if (existing.spec === serialized) return false;
-    throw new GatewrightError({
-      code: ErrorCode.CONFLICT,
-      path: owner,
-      problem: `renders object "${name}" differently from ${existing.owner}`,
-      fix: 'give one of the two credentials another name (the `name` prop), or share one instance',
-    });
   }
 
   private duplicateRouteErrors(): string[] {

@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
 import { GatewayEngine, type ApiRouteModel, type GatewayModel } from '../../model';
-import { renderTraefikRoute } from '../../targets/traefik/render-route';
+import { needsForwardAuth, renderTraefikRoute } from '../../targets/traefik/render-route';
 import { ReferenceProxy } from '../reference-proxy/reference-proxy';
 import type { IGateway } from './gateway';
-import { RouteRegistry } from './route-registry';
-import { crossNamespaceOf, emitTraefikRoute, traefikGatewayModel, type TraefikRoutingProps } from './traefik-routing';
+import { TraefikRouting, type TraefikRoutingProps } from './traefik-routing';
 
 /** Props of {@link TraefikGateway}. */
 export interface TraefikGatewayProps extends TraefikRoutingProps {
@@ -12,7 +11,7 @@ export interface TraefikGatewayProps extends TraefikRoutingProps {
    * The reference proxy that answers the forwardAuth sub-requests. Pass your own to size or
    * harden it (replicas, autoscaling, resources, image); several gateways may share one as
    * long as their route names differ.
-   * @default - a ReferenceProxy named `<gateway id>-proxy` in the gateway's namespace
+   * @default - a ReferenceProxy named `<gateway name>-proxy` in the gateway's namespace
    */
   readonly proxy?: ReferenceProxy;
 }
@@ -31,31 +30,37 @@ export class TraefikGateway extends Construct implements IGateway {
   readonly engine = GatewayEngine.TRAEFIK;
   /** The reference proxy executing this gateway's auth. */
   readonly proxy: ReferenceProxy;
-  private readonly model: GatewayModel;
-  private readonly registry: RouteRegistry;
+  private readonly routing: TraefikRouting;
 
   constructor(scope: Construct, id: string, props: TraefikGatewayProps = {}) {
     super(scope, id);
-    this.model = traefikGatewayModel(this, this.engine, props);
-    this.registry = new RouteRegistry(this);
-    this.proxy = props.proxy ?? new ReferenceProxy(this, 'proxy', { name: `${this.model.name}-proxy`, namespace: this.model.namespace });
+    this.routing = new TraefikRouting(this, this.engine, props);
+    this.proxy = props.proxy ?? new ReferenceProxy(this, 'proxy', { name: `${this.routing.model.name}-proxy`, namespace: this.routing.model.namespace });
   }
 
   get routes(): readonly ApiRouteModel[] {
-    return this.registry.routes;
+    return this.routing.registry.routes;
   }
 
   /** @internal */
   _toGatewayModel(): GatewayModel {
-    return this.model;
+    return this.routing.model;
   }
 
   /** @internal */
   _addRoute(api: Construct, route: ApiRouteModel): void {
-    const endpoint = { host: this.proxy.serviceHost, port: this.proxy.port, path: this.proxy.forwardAuthPath };
-    const rendered = renderTraefikRoute(this.model, route, endpoint, crossNamespaceOf(this.model, route));
-    this.registry.add(route);
-    if (rendered.usesForwardAuth) this.proxy.addRoute(route, api.node.path, 'forwardAuth');
-    emitTraefikRoute(this, this.registry, this.model, api, rendered);
+    const r = this.routing;
+    const transformation = r.plan(this.engine, route);
+    const rendered = renderTraefikRoute({
+      gateway: r.target,
+      route,
+      transformation,
+      untrustedHeaders: r.untrustedHeaders,
+      endpoint: this.proxy.forwardAuthEndpoint,
+      session: r.session(route),
+      backendNamespace: r.backendNamespace(route),
+    });
+    if (needsForwardAuth(route)) this.proxy.addRoute(route, api.node.path, 'forwardAuth');
+    r.emit(api, route, rendered);
   }
 }

@@ -2,8 +2,7 @@ import { Construct } from 'constructs';
 import { GatewayEngine, type ApiRouteModel, type GatewayModel } from '../../model';
 import { renderTraefikHubRoute } from '../../targets/traefik-hub/render-route';
 import type { IGateway } from './gateway';
-import { RouteRegistry } from './route-registry';
-import { crossNamespaceOf, emitTraefikRoute, traefikGatewayModel, type TraefikRoutingProps } from './traefik-routing';
+import { TraefikRouting, type TraefikRoutingProps } from './traefik-routing';
 
 /** Props of {@link TraefikHubGateway}. */
 export interface TraefikHubGatewayProps extends TraefikRoutingProps {}
@@ -15,28 +14,34 @@ export interface TraefikHubGatewayProps extends TraefikRoutingProps {}
  */
 export class TraefikHubGateway extends Construct implements IGateway {
   readonly engine = GatewayEngine.TRAEFIK_HUB;
-  private readonly model: GatewayModel;
-  private readonly registry: RouteRegistry;
+  private readonly routing: TraefikRouting;
 
   constructor(scope: Construct, id: string, props: TraefikHubGatewayProps = {}) {
     super(scope, id);
-    this.model = traefikGatewayModel(this, this.engine, props);
-    this.registry = new RouteRegistry(this);
+    this.routing = new TraefikRouting(this, this.engine, props);
   }
 
   get routes(): readonly ApiRouteModel[] {
-    return this.registry.routes;
+    return this.routing.registry.routes;
   }
 
   /** @internal */
   _toGatewayModel(): GatewayModel {
-    return this.model;
+    return this.routing.model;
   }
 
   /** @internal */
   _addRoute(api: Construct, route: ApiRouteModel): void {
-    const rendered = renderTraefikHubRoute(this.model, route, crossNamespaceOf(this.model, route));
-    this.registry.add(route);
-    emitTraefikRoute(this, this.registry, this.model, api, rendered);
+    const r = this.routing;
+    const transformation = r.plan(this.engine, route);
+    const rendered = renderTraefikHubRoute({
+      gateway: r.target,
+      route,
+      transformation,
+      untrustedHeaders: r.untrustedHeaders,
+      session: r.session(route),
+      backendNamespace: r.backendNamespace(route),
+    });
+    r.emit(api, route, rendered);
   }
 }

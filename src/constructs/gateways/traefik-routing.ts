@@ -1,16 +1,19 @@
-import { parentChartOf } from '../parent-chart';
+import { ApiObject, Lazy } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { gatewaySchema, parseOrThrow, type ApiRouteModel, type GatewayEngine, type GatewayModel } from '../../model';
-import type { RenderedTraefikRoute } from '../../targets/traefik-common/rendered-object';
+import { ErrorCode, GatewrightError, gatewaySchema, parseOrThrow, type ApiRouteModel, type GatewayEngine, type GatewayModel } from '../../model';
+import { checkRouteCapabilities } from '../../plan/capabilities';
+import { gatewayObjectName, GatewayObject } from '../../plan/object-names';
+import { headersInjectedByAnyRoute, planRequestTransformation, untrustedCallerHeaders, type GatewayRequestContext, type RequestTransformation } from '../../plan/request-transformation';
+import { renderHeaderRemoval } from '../../targets/traefik-common/header-removal';
+import type { MiddlewareRef, RenderedTraefikRoute } from '../../targets/traefik-common/rendered-object';
+import { describeTraefikTls, traefikSettingsSchema, type TraefikGatewayTarget } from '../../targets/traefik-common/traefik-settings';
+import type { SessionMiddleware } from '../../targets/traefik-hub/client-auth-middleware';
+import { parentChartOf } from '../parent-chart';
+import { AppPlan } from '../plan/app-plan';
 import { SecretSync } from '../secrets/secret-sync';
-import type { RouteRegistry } from './route-registry';
+import { RouteRegistry } from './route-registry';
+import { sessionProvidersOf } from './session-providers';
 import { addTraefikObject } from './traefik-objects';
-
-/*
- * What every Traefik-family gateway (Traefik Hub, open-source Traefik, the reference proxy's
- * Traefik exposure) shares: routing props, the gateway model, and how rendered objects are
- * added to the tree.
- */
 
 /** TLS for the routes of a Traefik gateway. */
 export interface GatewayTls {
@@ -49,40 +52,166 @@ export interface TraefikRoutingProps {
    * @default - the chart's namespace
    */
   readonly namespace?: string;
-}
-
-/** @internal shared by the Traefik-family gateways */
-export function traefikGatewayModel(scope: Construct, engine: GatewayEngine, props: TraefikRoutingProps): GatewayModel {
-  const namespace = props.namespace ?? parentChartOf(scope).namespace;
-  return parseOrThrow(
-    gatewaySchema,
-    {
-      name: scope.node.id,
-      path: scope.node.path,
-      engine,
-      ...(namespace ? { namespace } : {}),
-      entryPoints: [...(props.entryPoints ?? ['websecure'])],
-      ...(props.tls ? { tls: { ...props.tls, domains: [...(props.tls.domains ?? [])] } } : {}),
-    },
-    scope.node.path,
-  );
-}
-
-/** @internal emits a rendered Traefik route: own objects under the api, shared ones once under the gateway. */
-export function emitTraefikRoute(gateway: Construct, registry: RouteRegistry, model: GatewayModel, api: Construct, rendered: RenderedTraefikRoute): void {
-  for (const object of rendered.objects) addTraefikObject(api, object);
-  for (const object of rendered.shared) {
-    if (registry.claimShared(object.name, object.props, api.node.path)) addTraefikObject(gateway, object);
-  }
-  SecretSync.of(gateway, model.namespace).add(rendered.secretKeys, api.node.path);
+  /**
+   * Base name of the gateway's own objects (its untrusted-headers Middleware, its proxy).
+   * Two gateways in one namespace need different names.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Traefik runs with `providers.kubernetesCRD.allowCrossNamespace=true`, so routes may name
+   * backends and middlewares of other namespaces. Without it Traefik ignores such a reference
+   * ("not in the parent resource namespace"), so gatewright refuses to render one.
+   * @default false
+   */
+  readonly allowCrossNamespace?: boolean;
+  /**
+   * Further request headers removed from every request before anything else, in addition to
+   * the identity, override and forwarding headers gatewright always removes.
+   * @default []
+   */
+  readonly stripRequestHeaders?: readonly string[];
 }
 
 /**
- * @internal the backend namespace to name on the IngressRoute, when it differs from the
- * gateway's. Traefik rejects such a reference ("service … not in the parent resource
- * namespace") unless it runs with `providers.kubernetesCRD.allowCrossNamespace=true`.
+ * @internal What every Traefik-family gateway (Traefik Hub, open-source Traefik, the reference
+ * proxy's Traefik exposure) shares, by composition: validated Traefik settings, the route
+ * registry, the gateway-wide Middleware that removes caller-supplied identity and override
+ * headers, the plan's request transformation, namespace resolution, and emission.
  */
-export function crossNamespaceOf(model: GatewayModel, route: ApiRouteModel): string | undefined {
-  const ns = route.backend.namespace;
-  return ns && ns !== model.namespace ? ns : undefined;
+export class TraefikRouting {
+  readonly target: TraefikGatewayTarget;
+  readonly model: GatewayModel;
+  readonly registry: RouteRegistry;
+  /** The gateway's untrusted-headers Middleware (first on every route). */
+  readonly untrustedHeaders: MiddlewareRef;
+  private readonly stripRequestHeaders: readonly string[];
+
+  constructor(
+    private readonly gateway: Construct,
+    engine: GatewayEngine,
+    props: TraefikRoutingProps,
+    options: { readonly untrustedHeadersMiddleware: boolean; readonly listeners?: readonly string[] } = { untrustedHeadersMiddleware: true },
+  ) {
+    const path = gateway.node.path;
+    const namespace = props.namespace ?? parentChartOf(gateway).namespace;
+    const settings = parseOrThrow(
+      traefikSettingsSchema,
+      {
+        entryPoints: [...(props.entryPoints ?? ['websecure'])],
+        ...(props.tls ? { tls: { ...props.tls, domains: [...(props.tls.domains ?? [])] } } : {}),
+        allowCrossNamespace: props.allowCrossNamespace ?? false,
+      },
+      path,
+    );
+    this.model = parseOrThrow(
+      gatewaySchema,
+      {
+        name: props.name ?? gateway.node.id,
+        path,
+        engine,
+        ...(namespace ? { namespace } : {}),
+        listeners: [...(options.listeners ?? settings.entryPoints)],
+        ...(describeTraefikTls(settings.tls) ? { tls: describeTraefikTls(settings.tls) } : {}),
+      },
+      path,
+    );
+    this.target = { name: this.model.name, path, namespace: this.model.namespace, settings };
+    this.stripRequestHeaders = [...(props.stripRequestHeaders ?? [])];
+    this.registry = new RouteRegistry(gateway);
+    const name = gatewayObjectName(this.model.name, GatewayObject.UNTRUSTED_HEADERS);
+    this.untrustedHeaders = { name };
+    if (options.untrustedHeadersMiddleware) {
+      const rendered = () => renderHeaderRemoval(this.target, name, untrustedCallerHeaders(this.context()));
+      AppPlan.of(gateway).describe(
+        new ApiObject(gateway, 'untrusted-headers', {
+          apiVersion: 'traefik.io/v1alpha1',
+          kind: 'Middleware',
+          metadata: rendered().props.metadata,
+          // Lazy: headers forwarded by routes attached later are removed too.
+          spec: Lazy.any({ produce: () => rendered().props.spec }),
+        }),
+        { owner: path, purpose: 'the untrusted-headers Middleware' },
+      );
+    }
+  }
+
+  /** What the transformation of this gateway's routes depends on. */
+  context(): GatewayRequestContext {
+    return { injectedAnywhere: headersInjectedByAnyRoute(this.registry.routes), stripRequestHeaders: this.stripRequestHeaders };
+  }
+
+  /** The plan's checks and transformation for a route about to be rendered. */
+  plan(engine: GatewayEngine, route: ApiRouteModel): RequestTransformation {
+    checkRouteCapabilities(engine, route);
+    return planRequestTransformation(route, this.context());
+  }
+
+  /**
+   * The namespace to name on the IngressRoute for the backend, when it differs from the
+   * gateway's. Traefik ignores such a reference unless it runs with `allowCrossNamespace`.
+   */
+  backendNamespace(route: ApiRouteModel): string | undefined {
+    const ns = route.backend.namespace;
+    if (!ns || ns === this.model.namespace) return undefined;
+    this.requireCrossNamespace(route, 'backend', `the backend Service "${route.backend.serviceName}" lives in namespace "${ns}"`);
+    return ns;
+  }
+
+  /** The session provider's forwardAuth Middleware of an `oidcSession` route. */
+  session(route: ApiRouteModel): SessionMiddleware | undefined {
+    if (route.clientAuth.kind !== 'oidcSession') return undefined;
+    const session = sessionProvidersOf(this.gateway).get(route.clientAuth.provider);
+    if (!session) {
+      throw new GatewrightError({
+        code: ErrorCode.INVALID_PROPS,
+        path: route.path,
+        field: 'clientAuth',
+        problem: `names session provider "${route.clientAuth.provider}", which renders no forward-auth Middleware in this app`,
+        fix: 'use the clientAuth() of an OAuth2ProxyAuth, or ClientAuth.oidcSession({ middlewareName, ... }) for a Middleware you manage',
+      });
+    }
+    if ((session.namespace ?? this.model.namespace) !== this.model.namespace) {
+      this.requireCrossNamespace(route, 'clientAuth', `the session Middleware "${session.name}" lives in namespace "${session.namespace}"`);
+      return session;
+    }
+    return { name: session.name };
+  }
+
+  /** Adds a rendered route: own objects under the api, shared ones once per namespace. */
+  emit(api: Construct, route: ApiRouteModel, rendered: RenderedTraefikRoute): void {
+    this.registry.add(route);
+    const plan = AppPlan.of(api);
+    for (const object of rendered.objects) plan.describe(addTraefikObject(api, object), { owner: api.node.path, purpose: `the ${object.kind}` });
+    for (const object of rendered.shared) {
+      const key = `shared:${object.kind}:${this.model.namespace ?? ''}:${object.name}`;
+      const spec = JSON.stringify(object.props);
+      const first = plan.singleton(key, () => ({ spec, owner: api.node.path, emitted: false }));
+      if (first.spec !== spec) {
+        throw new GatewrightError({
+          code: ErrorCode.NAME_COLLISION,
+          path: api.node.path,
+          field: 'upstreamAuth',
+          problem: `renders ${object.kind} "${object.name}" in namespace "${this.model.namespace ?? '(default)'}" differently from ${first.owner}; one would replace the other`,
+          fix: 'give one of the two credentials another name (the `name` prop of UpstreamOAuth), or share one instance',
+        });
+      }
+      if (!first.emitted) {
+        first.emitted = true;
+        plan.describe(addTraefikObject(this.gateway, object), { owner: api.node.path, purpose: `the shared ${object.kind}` });
+      }
+    }
+    SecretSync.of(this.gateway, this.model.namespace).add(rendered.secretKeys, api.node.path);
+  }
+
+  private requireCrossNamespace(route: ApiRouteModel, field: string, what: string): void {
+    if (this.target.settings.allowCrossNamespace) return;
+    throw new GatewrightError({
+      code: ErrorCode.CROSS_NAMESPACE,
+      path: route.path,
+      field,
+      problem: `${what}, but the gateway renders its IngressRoutes in "${this.model.namespace ?? '(default)'}"; Traefik ignores a reference into another namespace unless it runs with providers.kubernetesCRD.allowCrossNamespace=true`,
+      fix: 'put both in one namespace, or enable allowCrossNamespace in Traefik and say so with `allowCrossNamespace: true` on the gateway',
+    });
+  }
 }

@@ -1,35 +1,24 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { parentChartOf } from '../parent-chart';
 import { Construct } from 'constructs';
+import { getDomain } from 'tldts';
 import { z } from 'zod';
-import {
-  IngressRoute,
-  IngressRouteSpecRoutesKind,
-  IngressRouteSpecRoutesServicesKind,
-  IngressRouteSpecRoutesServicesPort,
-  Middleware,
-  MiddlewareSpecErrorsServicePort,
-  type IngressRouteSpec,
-} from '../../../imports/traefik.io';
-import { dnsLabel, ErrorCode, GatewayEngine, GatewrightError, hostName, parseOrThrow, type ApiRouteModel } from '../../model';
+import { IngressRoute, Middleware, type IngressRouteSpec } from '../../../imports/traefik.io';
+import { dnsLabel, ErrorCode, GatewrightError, hostName, parseOrThrow, type ApiRouteModel } from '../../model';
+import { CookieSameSite, OAuth2ProxyProvider, renderOAuth2ProxyArgs } from '../../targets/oauth2-proxy/args';
+import { bareCookieDomain, cookieDomainCovers, uncoveredBy } from '../../targets/oauth2-proxy/cookie-domain';
+import { OAUTH2_PROXY_IMAGE, OAUTH2_PROXY_PORT, renderOAuth2ProxyWorkload } from '../../targets/oauth2-proxy/workload';
+import { OAUTH2_PROXY_RESPONSE_HEADERS, oauth2ProxyMiddlewareName, renderOAuth2ProxyRouting } from '../../targets/traefik/oauth2-proxy-routing';
 import { ClientAuth } from '../auth/client-auth';
 import type { GatewayTls } from '../gateways/traefik-routing';
-import { ABOVE_ALL_ROUTES_PRIORITY, hostMatcher } from '../../targets/traefik-common/match-rule';
+import { parentChartOf } from '../parent-chart';
+import { AppPlan } from '../plan/app-plan';
 import { SecuredApi } from '../secured-api';
 import { SecretRef } from '../secrets/secret-ref';
 import { SecretSync } from '../secrets/secret-sync';
-import { bareCookieDomain, cookieDomainCovers, uncoveredBy } from './cookie-domain';
-import { CookieSameSite, OAUTH2_PROXY_ENV, renderOAuth2ProxyArgs } from './oauth2-proxy-args';
 
-export { CookieSameSite } from './oauth2-proxy-args';
-
-/** Pinned OAuth2 Proxy image; override with `image` to follow your own upgrade cadence. */
-export const OAUTH2_PROXY_IMAGE = 'quay.io/oauth2-proxy/oauth2-proxy:v7.15.4';
-
-/** Headers OAuth2 Proxy's `/oauth2/auth` answer carries with `--set-xauthrequest`. */
-export const OAUTH2_PROXY_RESPONSE_HEADERS = ['X-Auth-Request-User', 'X-Auth-Request-Email', 'X-Auth-Request-Groups'] as const;
-
-const PORT = 4180;
+export { CookieSameSite, OAuth2ProxyProvider } from '../../targets/oauth2-proxy/args';
+export { OAUTH2_PROXY_IMAGE } from '../../targets/oauth2-proxy/workload';
+export { OAUTH2_PROXY_RESPONSE_HEADERS } from '../../targets/traefik/oauth2-proxy-routing';
 
 /** Props of {@link OAuth2ProxyAuth}. */
 export interface OAuth2ProxyAuthProps {
@@ -54,7 +43,9 @@ export interface OAuth2ProxyAuthProps {
   readonly cookieSecretBytes?: number;
   /**
    * Cookie domain(s), e.g. `['.example.com']`. Every app host using this auth must be inside
-   * one of them, or the browser never sends the session to it (endless logins).
+   * one of them, or the browser never sends the session to it (endless logins). A public
+   * suffix (`.com`, `.co.uk`, `.github.io`) is refused: the session cookie would go to every
+   * site under it.
    */
   readonly cookieDomains: readonly string[];
   /**
@@ -62,6 +53,13 @@ export interface OAuth2ProxyAuthProps {
    * in Keycloak. Its host is routed to OAuth2 Proxy for `/oauth2/`.
    */
   readonly redirectUrl: string;
+  /**
+   * Which OAuth2 Proxy provider talks to the identity provider: `keycloak-oidc` reads roles
+   * and groups from Keycloak's JWT access token; `oidc` works with any OpenID Connect provider
+   * and reads groups from the ID token.
+   * @default OAuth2ProxyProvider.KEYCLOAK_OIDC
+   */
+  readonly provider?: OAuth2ProxyProvider;
   /**
    * Send the cookie over HTTPS only.
    * @default true
@@ -129,7 +127,14 @@ const propsSchema = z.object({
       `must be 16, 24 or 32 (got ${String(issue.input)}): OAuth2 Proxy refuses other lengths at start-up. Count the random bytes before base64 (44 base64 characters are 32 bytes); generate one with \`openssl rand -base64 32 | tr -- '+/' '-_'\``,
   }),
   cookieDomains: z
-    .array(z.string().regex(/^\.?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { message: 'must be a DNS domain such as ".example.com"' }))
+    .array(
+      z
+        .string()
+        .regex(/^\.?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { message: 'must be a DNS domain such as ".example.com"' })
+        .refine((d) => getDomain(bareCookieDomain(d), { allowPrivateDomains: true }) !== null, {
+          message: 'is a public suffix: browsers would send the session cookie to every site under it; use your own domain, e.g. ".apps.example.com"',
+        }),
+    )
     .min(1, { message: 'needs at least one cookie domain, e.g. [".example.com"]' }),
   redirectUrl: httpsOrHttpUrl,
   cookieName: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'must be a plain cookie name, e.g. "_oauth2_proxy"' }),
@@ -143,15 +148,15 @@ const propsSchema = z.object({
 
 /**
  * OAuth2 Proxy as a Traefik forward-auth service for browser apps without OIDC of their own:
- * Keycloak (`keycloak-oidc`) login, an encrypted session cookie on a shared cookie domain, and
- * `X-Auth-Request-*` identity headers for the apps. Renders the Deployment and Service, a
- * `forwardAuth` Middleware (`/oauth2/auth`) wrapped in an `errors` Middleware that turns a 401
- * into the sign-in page, and the IngressRoute that sends `/oauth2/` on every protected host
- * (and the callback host) to OAuth2 Proxy. Protect an app with
+ * Keycloak (or any OIDC provider) login, an encrypted session cookie on a shared cookie domain,
+ * and `X-Auth-Request-*` identity headers for the apps. Renders the Deployment and Service, a
+ * `forwardAuth` Middleware the apps list (OAuth2 Proxy answers 202 with the identity headers,
+ * or redirects the browser into the login), and the IngressRoute that sends `/oauth2/` on every
+ * protected host (and the callback host) to OAuth2 Proxy. Protect an app with
  * `clientAuth: auth.clientAuth()` on a SecuredApi attached to a Traefik gateway.
  */
 export class OAuth2ProxyAuth extends Construct {
-  /** Name of the Middleware apps list (the errors + forwardAuth chain). */
+  /** Name of the Middleware apps list. */
   readonly middlewareName: string;
   /** In-cluster URL of the forward-auth endpoint. */
   readonly authAddress: string;
@@ -211,100 +216,56 @@ export class OAuth2ProxyAuth extends Construct {
       throw bad('cookieSameSite', 'is "none" while cookieSecure is false; browsers drop SameSite=None cookies that are not Secure', 'keep cookieSecure: true, or use CookieSameSite.LAX');
     }
 
-    this.middlewareName = `${p.name}-auth`;
-    const serviceHost = `${p.name}.${p.namespace ?? 'default'}.svc.cluster.local`;
-    this.authAddress = `http://${serviceHost}:${PORT}/oauth2/auth`;
-    const ns = p.namespace ? { namespace: p.namespace } : {};
-    const labels = { 'app.kubernetes.io/name': 'oauth2-proxy', 'app.kubernetes.io/instance': p.name, 'app.kubernetes.io/managed-by': 'gatewright' };
-    const selector = { 'app.kubernetes.io/name': 'oauth2-proxy', 'app.kubernetes.io/instance': p.name };
-    const secretEnv = (name: string, ref: SecretRef) => ({ name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } });
+    this.middlewareName = oauth2ProxyMiddlewareName(p.name);
+    this.authAddress = `http://${p.name}.${p.namespace ?? 'default'}.svc.cluster.local:${OAUTH2_PROXY_PORT}/`;
+    const plan = AppPlan.of(this);
+    const workload = renderOAuth2ProxyWorkload({
+      name: p.name,
+      namespace: p.namespace,
+      image: props.image ?? OAUTH2_PROXY_IMAGE,
+      replicas: p.replicas,
+      args: renderOAuth2ProxyArgs({
+        path,
+        provider: props.provider ?? OAuth2ProxyProvider.KEYCLOAK_OIDC,
+        issuerUrl: p.issuerUrl,
+        redirectUrl: p.redirectUrl,
+        cookieDomains: p.cookieDomains,
+        cookieSecure: this.cookieSecure,
+        cookieSameSite: sameSite,
+        cookieName: p.cookieName,
+        emailDomains: p.emailDomains,
+        allowedGroups: p.allowedGroups,
+        port: OAUTH2_PROXY_PORT,
+      }),
+      clientId: props.clientId._toModel(),
+      clientSecret: props.clientSecret._toModel(),
+      cookieSecret: props.cookieSecret._toModel(),
+    });
+    this.deployment = plan.describe(new ApiObject(this, 'deployment', workload.deployment as never), { owner: path, purpose: "OAuth2 Proxy's Deployment" });
+    this.service = plan.describe(new ApiObject(this, 'service', workload.service as never), { owner: path, purpose: "OAuth2 Proxy's Service" });
 
-    this.deployment = new ApiObject(this, 'deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: p.name, ...ns, labels },
-      spec: {
-        replicas: p.replicas,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [
-              {
-                name: 'oauth2-proxy',
-                image: props.image ?? OAUTH2_PROXY_IMAGE,
-                args: renderOAuth2ProxyArgs({
-                  issuerUrl: p.issuerUrl,
-                  redirectUrl: p.redirectUrl,
-                  cookieDomains: p.cookieDomains,
-                  cookieSecure: this.cookieSecure,
-                  cookieSameSite: sameSite,
-                  cookieName: p.cookieName,
-                  emailDomains: p.emailDomains,
-                  allowedGroups: p.allowedGroups,
-                  port: PORT,
-                }),
-                env: [
-                  secretEnv(OAUTH2_PROXY_ENV.clientId, props.clientId),
-                  secretEnv(OAUTH2_PROXY_ENV.clientSecret, props.clientSecret),
-                  secretEnv(OAUTH2_PROXY_ENV.cookieSecret, props.cookieSecret),
-                ],
-                ports: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
-                readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 10 },
-                livenessProbe: { httpGet: { path: '/ping', port: 'http' }, periodSeconds: 20 },
-                resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-              },
-            ],
-          },
-        },
-      },
-    });
-    this.service = new ApiObject(this, 'service', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: p.name, ...ns, labels },
-      spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: PORT, targetPort: 'http', protocol: 'TCP' }] },
-    });
-
-    const forwardAuthName = `${p.name}-forward-auth`;
-    const signInName = `${p.name}-sign-in`;
-    new Middleware(this, 'forward-auth', {
-      metadata: { name: forwardAuthName, ...ns },
-      spec: {
-        forwardAuth: {
-          address: this.authAddress,
-          // Traefik's entry points drop X-Forwarded-* from untrusted clients; what is left is
-          // Traefik's own view of the request, which OAuth2 Proxy needs to build redirects.
-          trustForwardHeader: true,
-          authResponseHeaders: [...OAUTH2_PROXY_RESPONSE_HEADERS],
-        },
-      },
-    });
-    new Middleware(this, 'sign-in', {
-      metadata: { name: signInName, ...ns },
-      spec: {
-        // /oauth2/auth answers 401 without a session; show the sign-in page instead, with the
-        // original URL as the post-login target (checked against --whitelist-domain). Traefik
-        // fills {url} with the absolute URL (scheme://host/path) since v3.5.2; older versions
-        // give only the path, which OAuth2 Proxy would resolve against the callback host.
-        // No --skip-provider-button: its 302 to Keycloak would reach the browser as a 401
-        // (errors keeps the caught status), so the sign-in page's button starts the login.
-        errors: { status: ['401'], service: { name: p.name, port: MiddlewareSpecErrorsServicePort.fromNumber(PORT) }, query: '/oauth2/sign_in?rd={url}' },
-      },
-    });
-    new Middleware(this, 'chain', {
-      metadata: { name: this.middlewareName, ...ns },
-      // errors must wrap forwardAuth to see its 401: errors first in the chain.
-      spec: { chain: { middlewares: [{ name: signInName }, { name: forwardAuthName }] } },
-    });
-
-    new IngressRoute(this, 'callback', {
-      metadata: { name: `${p.name}-callback`, ...ns },
-      spec: Lazy.any({ produce: () => this.callbackRouteSpec(p.name, p.entryPoints, props.tls) }) as unknown as IngressRouteSpec,
-    });
+    const routing = () =>
+      renderOAuth2ProxyRouting({
+        path,
+        name: p.name,
+        namespace: p.namespace,
+        authAddress: this.authAddress,
+        servicePort: OAUTH2_PROXY_PORT,
+        callbackHosts: this.callbackHosts(),
+        entryPoints: p.entryPoints,
+        ...(props.tls ? { tls: { ...props.tls, domains: [...(props.tls.domains ?? [])] } } : {}),
+      });
+    const [middleware, callback] = routing();
+    if (middleware.kind !== 'Middleware' || callback.kind !== 'IngressRoute') throw new Error('renderOAuth2ProxyRouting: unexpected objects');
+    plan.describe(new Middleware(this, 'forward-auth', middleware.props), { owner: path, purpose: 'the forward-auth Middleware' });
+    plan.describe(
+      new IngressRoute(this, 'callback', {
+        metadata: callback.props.metadata,
+        // Lazy: the hosts of SecuredApis created after this construct count too.
+        spec: Lazy.any({ produce: () => (routing()[1].props as { spec: unknown }).spec }) as unknown as IngressRouteSpec,
+      }),
+      { owner: path, purpose: 'the /oauth2/ IngressRoute' },
+    );
 
     SecretSync.of(this, p.namespace).add(
       [props.clientId, props.clientSecret, props.cookieSecret].map((r) => ({ kind: 'declared' as const, ref: r._toModel() })),
@@ -313,14 +274,14 @@ export class OAuth2ProxyAuth extends Construct {
     this.node.addValidation({ validate: () => this.validateUsers() });
   }
 
-  /** Client auth for a SecuredApi: the app is reachable only with a valid Keycloak session. */
+  /** Client auth for a SecuredApi: the app is reachable only with a valid session. */
   clientAuth(): ClientAuth {
     return ClientAuth.oidcSession({
       authAddress: this.authAddress,
       middlewareName: this.middlewareName,
       ...(this.namespace ? { middlewareNamespace: this.namespace } : {}),
       responseHeaders: [...OAUTH2_PROXY_RESPONSE_HEADERS],
-      provider: `oauth2-proxy/${this.name}`,
+      provider: this.providerName,
     });
   }
 
@@ -334,39 +295,15 @@ export class OAuth2ProxyAuth extends Construct {
     return [...new Set([this.redirect.hostname, ...this.protectedRoutes().map((r) => r.host)])];
   }
 
+  private get providerName(): string {
+    return `oauth2-proxy/${this.namespace ?? 'default'}/${this.name}`;
+  }
+
   private users(): SecuredApi[] {
     return this.node.root.node
       .findAll()
       .filter((c): c is SecuredApi => c instanceof SecuredApi)
-      .filter((api) => api.route.clientAuth.kind === 'oidcSession' && api.route.clientAuth.authAddress === this.authAddress && api.route.clientAuth.middlewareName === this.middlewareName);
-  }
-
-  private callbackRouteSpec(name: string, entryPoints: readonly string[], tls?: GatewayTls): unknown {
-    const hosts = this.callbackHosts();
-    const hostRule = hosts.map(hostMatcher);
-    const match = `${hostRule.length > 1 ? `(${hostRule.join(' || ')})` : hostRule[0]} && PathPrefix(\`/oauth2/\`)`;
-    return {
-      entryPoints: [...entryPoints],
-      routes: [
-        {
-          kind: IngressRouteSpecRoutesKind.RULE,
-          match,
-          // Above every app route on the same hosts: gatewright gives app routes explicit
-          // priorities (exact host, then longest prefix), all below this one.
-          priority: ABOVE_ALL_ROUTES_PRIORITY,
-          services: [{ kind: IngressRouteSpecRoutesServicesKind.SERVICE, name, port: IngressRouteSpecRoutesServicesPort.fromNumber(PORT) }],
-        },
-      ],
-      ...(tls
-        ? {
-            tls: {
-              ...(tls.certResolver ? { certResolver: tls.certResolver } : {}),
-              ...(tls.secretName ? { secretName: tls.secretName } : {}),
-              domains: hosts.map((main) => ({ main })),
-            },
-          }
-        : {}),
-    };
+      .filter((api) => api.route.clientAuth.kind === 'oidcSession' && api.route.clientAuth.provider === this.providerName);
   }
 
   /** The callback must be `/oauth2/callback` (only `/oauth2/` is routed here) on a host inside the cookie domain. */
@@ -391,7 +328,7 @@ export class OAuth2ProxyAuth extends Construct {
     return url;
   }
 
-  /** Checks that need the apps: hosts inside the cookie domain, Traefik gateways, same namespace. */
+  /** Checks that need the apps: every app host inside the cookie domain (engines and namespaces are the gateway's to check). */
   private validateUsers(): string[] {
     const errors: string[] = [];
     for (const api of this.users()) {
@@ -403,18 +340,6 @@ export class OAuth2ProxyAuth extends Construct {
           'host',
           `${route.host} is outside the cookie domain(s) ${this.cookieDomains.join(', ')} of ${this.node.path}; the browser never sends the session cookie there, so every request starts a new login`,
           `serve the app under ${bareCookieDomain(this.cookieDomains[0])}, or add its parent domain to cookieDomains`,
-        );
-      }
-      const engine = api.gateway.engine;
-      if (engine !== GatewayEngine.TRAEFIK && engine !== GatewayEngine.TRAEFIK_HUB) {
-        fail('gateway', `is a ${engine} gateway; OAuth2 Proxy forward auth is wired into Traefik IngressRoutes only`, 'attach the app to a TraefikGateway or TraefikHubGateway');
-      }
-      const gatewayNamespace = api.gateway._toGatewayModel().namespace;
-      if (gatewayNamespace !== this.namespace) {
-        fail(
-          'gateway',
-          `renders IngressRoutes in namespace "${gatewayNamespace ?? '(none)'}" but the forward-auth Middleware "${this.middlewareName}" lives in "${this.namespace ?? '(none)'}"; Traefik resolves middleware names in the route's namespace`,
-          'create the OAuth2ProxyAuth with the gateway\'s namespace',
         );
       }
     }

@@ -3,7 +3,9 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { dnsLabel, ErrorCode, GatewrightError, parseOrThrow, type ApiRouteModel, type ProxyConfigModel } from '../../model';
+import { dnsLabel, ErrorCode, GatewayEngine, GatewrightError, parseOrThrow, type ApiRouteModel, type ProxyConfigModel } from '../../model';
+import { checkRouteCapabilities } from '../../plan/capabilities';
+import type { ForwardAuthEndpoint } from '../../targets/traefik/forward-auth-middleware';
 import { renderProxyConfig } from '../../targets/proxy/render-config';
 import { proxySecretMounts, uniqueSecretRefs } from '../../targets/proxy/secret-mounts';
 import type { WorkloadSelector } from '../network/gateway-network-policies';
@@ -321,6 +323,11 @@ export class ReferenceProxy extends Construct {
     return this.routeList;
   }
 
+  /** Where Traefik's forwardAuth Middlewares reach this proxy. */
+  get forwardAuthEndpoint(): ForwardAuthEndpoint {
+    return { host: this.serviceHost, port: this.port, path: this.forwardAuthPath };
+  }
+
   /** `<name>.<namespace>.svc.cluster.local`: the Service's in-cluster DNS name. */
   get serviceHost(): string {
     return `${this.name}.${this.namespace ?? 'default'}.svc.cluster.local`;
@@ -349,16 +356,7 @@ export class ReferenceProxy extends Construct {
    *   whose answers carry upstream credentials, is only served when a route needs it.
    */
   addRoute(route: ApiRouteModel, usedBy: string = route.path, mode: 'inline' | 'forwardAuth' = 'inline'): void {
-    if (route.clientAuth.kind === 'oidcSession') {
-      // The proxy refuses to start with such a route; fail at synth instead, with the way out.
-      throw new GatewrightError({
-        code: ErrorCode.UNSUPPORTED_BY_ENGINE,
-        path: usedBy,
-        field: 'clientAuth',
-        problem: `is an oidcSession (${route.clientAuth.provider}); the reference proxy verifies bearer tokens and API keys, not browser sessions`,
-        fix: 'serve this API through TraefikGateway or TraefikHubGateway, which run the session check as a forwardAuth middleware',
-      });
-    }
+    checkRouteCapabilities(GatewayEngine.REFERENCE_PROXY, route);
     const owner = this.routeOwners.get(route.name);
     if (owner) {
       throw new GatewrightError({

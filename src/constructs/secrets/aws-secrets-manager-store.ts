@@ -4,6 +4,7 @@ import { SecretStore, SecretStoreSpecProviderAwsService } from '../../../imports
 import { dnsLabel, dnsSubdomain, parseOrThrow, type StoreRefModel } from '../../model';
 import { parentChartOf } from '../parent-chart';
 import type { SecretRef } from './secret-ref';
+import { storeRegistryOf } from './store-registry';
 import { ExistingSecretStore, sourcedSecretRef, type ISecretStore, type SecretRefFromStoreOptions } from './secret-store';
 import { z } from 'zod';
 
@@ -62,6 +63,7 @@ export class AwsSecretsManagerStore extends Construct implements ISecretStore {
     this.region = p.region;
     this.storeRef = { name: p.name, kind: 'SecretStore', provider: 'awsSecretsManager' };
     const namespace = p.namespace ?? parentChartOf(this).namespace;
+    storeRegistryOf(this).push({ name: p.name, kind: 'SecretStore', ...(namespace ? { namespace } : {}), path: this.node.path });
     const metadata: ApiObjectMetadata = { name: p.name, ...(namespace ? { namespace } : {}) };
     new SecretStore(this, 'Resource', {
       metadata,

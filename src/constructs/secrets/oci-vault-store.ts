@@ -5,6 +5,7 @@ import { SecretStore, SecretStoreSpecProviderOraclePrincipalType } from '../../.
 import { dnsLabel, dnsSubdomain, parseOrThrow, type StoreRefModel } from '../../model';
 import { parentChartOf } from '../parent-chart';
 import type { SecretRef } from './secret-ref';
+import { storeRegistryOf } from './store-registry';
 import { ExistingSecretStore, sourcedSecretRef, type ISecretStore, type SecretRefFromStoreOptions } from './secret-store';
 
 /** Props of {@link OciVaultStore}. */
@@ -80,6 +81,7 @@ export class OciVaultStore extends Construct implements ISecretStore {
     this.serviceAccountName = p.serviceAccountName;
     this.namespace = p.namespace ?? parentChartOf(this).namespace;
     this.storeRef = { name: p.name, kind: 'SecretStore', provider: 'ociVault' };
+    storeRegistryOf(this).push({ name: p.name, kind: 'SecretStore', ...(this.namespace ? { namespace: this.namespace } : {}), path: this.node.path });
     const metadata: ApiObjectMetadata = { name: p.name, ...(this.namespace ? { namespace: this.namespace } : {}) };
     new SecretStore(this, 'Resource', {
       metadata,

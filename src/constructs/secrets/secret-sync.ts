@@ -1,38 +1,37 @@
 import { Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { ExternalSecret, type ExternalSecretSpec } from '../../../imports/external-secrets.io';
 import { ErrorCode, GatewrightError, type SecretRefModel, type StoreRefModel } from '../../model';
+import { renderExternalSecretSpec, type SyncedKey, type SyncedSecret } from '../../targets/external-secrets/external-secret';
 import type { RenderedSecretKey } from '../../targets/rendered-secret-key';
 import { parentChartOf } from '../parent-chart';
+import { AppPlan } from '../plan/app-plan';
+import { storeRegistryOf } from './store-registry';
 
-/** Default ESO refresh interval: how soon a rotated secret reaches the cluster. */
-export const DEFAULT_REFRESH_INTERVAL = '1h';
+export { DEFAULT_REFRESH_INTERVAL } from '../../targets/external-secrets/external-secret';
 
-interface SyncedKey {
-  readonly remoteKey: string;
-  readonly property?: string;
-}
-
-interface SyncedSecret {
+interface Entry {
   readonly store: StoreRefModel;
   readonly keys: Map<string, SyncedKey>;
-  readonly templates: Map<string, string>;
+  readonly templates: Map<string, { template: string; owner: string }>;
+  /** Who first needed the Secret: named by the namespace check. */
+  readonly firstUser: string;
 }
 
 /**
- * Collects every Secret key that rendered manifests reference and emits one
- * `ExternalSecret` per Kubernetes Secret, syncing **only** those keys. One per chart and
- * namespace, created on first use; the spec is lazy so later routes still count.
+ * Every Secret key that rendered manifests reference, for one namespace of the whole app:
+ * one `ExternalSecret` per Kubernetes Secret, syncing **only** those keys. App-wide, so two
+ * charts or gateways that use one Secret get one ExternalSecret (in the chart that used it
+ * first), never two that replace each other; the spec is lazy so later routes still count.
  */
 export class SecretSync extends Construct {
-  /** The sync of `scope`'s chart for `namespace`, created on first use. */
-  static of(scope: Construct, namespace: string | undefined): SecretSync {
-    const chart = parentChartOf(scope);
-    const id = `gatewright-secrets-${namespace ?? 'default-ns'}`;
-    return (chart.node.tryFindChild(id) as SecretSync | undefined) ?? new SecretSync(chart, id, namespace);
+  /** The sync of `namespace` in `scope`'s app, created (in `scope`'s chart) on first use. */
+  static of(scope: IConstruct, namespace: string | undefined): SecretSync {
+    const ns = namespace ?? '';
+    return AppPlan.of(scope).singleton(`secret-sync:${ns}`, () => new SecretSync(parentChartOf(scope), `gatewright-secrets-${namespace ?? 'default-ns'}`, namespace));
   }
 
-  private readonly secrets = new Map<string, SyncedSecret>();
+  private readonly secrets = new Map<string, Entry>();
 
   private constructor(
     scope: Construct,
@@ -40,6 +39,7 @@ export class SecretSync extends Construct {
     private readonly namespace: string | undefined,
   ) {
     super(scope, id);
+    AppPlan.of(this).addCheck(() => this.storeNamespaceErrors());
   }
 
   /** Registers what a renderer referenced; keys without a source are left to the user. */
@@ -47,11 +47,23 @@ export class SecretSync extends Construct {
     for (const k of keys) {
       if (k.kind === 'declared') {
         this.addDeclared(k.ref, usedBy);
-      } else {
-        k.inputs.forEach((ref) => this.addDeclared(ref, usedBy));
-        const entry = this.secrets.get(k.secretName);
-        if (entry) entry.templates.set(k.key, k.template);
+        continue;
       }
+      k.derived.inputs.forEach((ref) => this.addDeclared(ref, usedBy));
+      const entry = this.secrets.get(k.derived.secretName);
+      if (!entry) continue;
+      const existing = entry.templates.get(k.derived.key);
+      if (existing && existing.template !== k.template) {
+        // Derived keys are allocated from their full inputs, so this means a digest collision.
+        throw new GatewrightError({
+          code: ErrorCode.CONFLICT,
+          path: usedBy,
+          field: `Secret "${k.derived.secretName}"`,
+          problem: `derives key "${k.derived.key}" differently from ${existing.owner}`,
+          fix: 'rename one of the input keys; this should not happen, please report it',
+        });
+      }
+      entry.templates.set(k.derived.key, { template: k.template, owner: usedBy });
     }
   }
 
@@ -59,58 +71,57 @@ export class SecretSync extends Construct {
     if (!ref.source) return;
     let entry = this.secrets.get(ref.secretName);
     if (!entry) {
-      entry = { store: ref.source.store, keys: new Map(), templates: new Map() };
+      entry = { store: ref.source.store, keys: new Map(), templates: new Map(), firstUser: usedBy };
       this.secrets.set(ref.secretName, entry);
       this.emit(ref.secretName, entry);
     }
     const conflict = (problem: string) =>
-      new GatewrightError({ code: ErrorCode.CONFLICT, path: usedBy, field: `SecretRef(${ref.secretName}:${ref.key})`, problem, fix: 'use one source per Kubernetes Secret key, or give the Secret another name' });
+      new GatewrightError({ code: ErrorCode.CONFLICT, path: usedBy, field: `Secret "${ref.secretName}"`, problem, fix: 'use one source per Kubernetes Secret key, or give the Secret another name' });
     if (entry.store.name !== ref.source.store.name || entry.store.kind !== ref.source.store.kind) {
-      throw conflict(`Secret "${ref.secretName}" is synced from store "${entry.store.name}" elsewhere, not "${ref.source.store.name}"`);
+      throw conflict(`is synced from store "${entry.store.name}" for ${entry.firstUser}, not from "${ref.source.store.name}"`);
     }
     const wanted: SyncedKey = { remoteKey: ref.source.remoteKey, property: ref.source.property };
     const existing = entry.keys.get(ref.key);
     if (existing && (existing.remoteKey !== wanted.remoteKey || existing.property !== wanted.property)) {
-      throw conflict(`key "${ref.key}" is already synced from "${existing.remoteKey}${existing.property ? `#${existing.property}` : ''}"`);
+      throw conflict(`key "${ref.key}" is already synced from another secret-manager entry`);
     }
     entry.keys.set(ref.key, wanted);
   }
 
-  private emit(secretName: string, entry: SyncedSecret): void {
+  private emit(secretName: string, entry: Entry): void {
+    const secret = (): SyncedSecret => ({
+      secretName,
+      store: entry.store,
+      keys: entry.keys,
+      templates: new Map([...entry.templates].map(([k, v]) => [k, v.template])),
+    });
     new ExternalSecret(this, secretName, {
-      metadata: {
-        name: secretName,
-        ...(this.namespace ? { namespace: this.namespace } : {}),
-        labels: { 'app.kubernetes.io/managed-by': 'gatewright' },
-      },
-      spec: Lazy.any({ produce: () => this.specFor(secretName, entry) }) as unknown as ExternalSecretSpec,
+      metadata: { name: secretName, ...(this.namespace ? { namespace: this.namespace } : {}), labels: { 'app.kubernetes.io/managed-by': 'gatewright' } },
+      spec: Lazy.any({ produce: () => renderExternalSecretSpec(secret()) }) as unknown as ExternalSecretSpec,
     });
   }
 
-  private specFor(secretName: string, entry: SyncedSecret): unknown {
-    const keys = [...entry.keys.keys()].sort();
-    const templates = [...entry.templates.keys()].sort();
-    return {
-      refreshInterval: DEFAULT_REFRESH_INTERVAL,
-      secretStoreRef: { name: entry.store.name, kind: entry.store.kind },
-      target: {
-        name: secretName,
-        creationPolicy: 'Owner',
-        ...(templates.length
-          ? {
-              template: {
-                engineVersion: 'v2',
-                // Merge: the synced keys stay, the computed ones are added next to them.
-                mergePolicy: 'Merge',
-                data: Object.fromEntries(templates.map((k) => [k, entry.templates.get(k)!])),
-              },
-            }
-          : {}),
-      },
-      data: keys.map((secretKey) => {
-        const k = entry.keys.get(secretKey)!;
-        return { secretKey, remoteRef: { key: k.remoteKey, ...(k.property ? { property: k.property } : {}) } };
-      }),
-    };
+  /**
+   * ESO resolves a namespaced `SecretStore` in the ExternalSecret's own namespace: a store that
+   * gatewright created in another namespace would never be found.
+   */
+  private storeNamespaceErrors(): string[] {
+    const stores = storeRegistryOf(this);
+    const errors: string[] = [];
+    for (const [secretName, entry] of this.secrets) {
+      if (entry.store.kind !== 'SecretStore') continue;
+      const declared = stores.filter((s) => s.name === entry.store.name && s.kind === 'SecretStore');
+      if (declared.length === 0 || declared.some((s) => (s.namespace ?? '') === (this.namespace ?? ''))) continue;
+      errors.push(
+        new GatewrightError({
+          code: ErrorCode.CROSS_NAMESPACE,
+          path: entry.firstUser,
+          field: `Secret "${secretName}"`,
+          problem: `is synced into namespace "${this.namespace ?? '(default)'}", where the gateway reads it, but SecretStore "${entry.store.name}" (${declared[0].path}) lives in "${declared[0].namespace ?? '(default)'}"; ESO looks a SecretStore up in the ExternalSecret's namespace, so the Secret would never sync`,
+          fix: `create the store in namespace "${this.namespace ?? 'default'}" (its \`namespace\` prop), or use a ClusterSecretStore (fromClusterSecretStore)`,
+        }).message,
+      );
+    }
+    return errors;
   }
 }

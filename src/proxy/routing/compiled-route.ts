@@ -1,5 +1,5 @@
 import type { ApiRouteModel } from '../../model';
-import { backendHost } from '../../model';
+import { backendHost, DEFAULT_UPSTREAM_TIMEOUT_SECONDS } from '../../model';
 import type { Authenticator } from '../auth/auth-result';
 import type { CredentialInjector } from '../upstream/credential-injector';
 import { originOf, overrideOrigin } from '../upstream/origin-overrides';
@@ -65,7 +65,7 @@ export function compileRoute(model: ApiRouteModel, parts: RouteParts): CompiledR
     removeHeaders,
     dropQuery,
     forwardClaims,
-    timeoutMs: model.timeoutSeconds * 1000,
+    timeoutMs: (model.timeoutSeconds ?? DEFAULT_UPSTREAM_TIMEOUT_SECONDS) * 1000,
   };
 }
 

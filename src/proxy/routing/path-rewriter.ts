@@ -1,4 +1,5 @@
-import { prefixRewriteRegex, type RewriteModel } from '../../model';
+import type { RewriteModel } from '../../model';
+import { prefixRewriteRegex } from '../../plan/path-rewrite';
 
 /** Maps the canonical request path to the path sent upstream. */
 export type PathRewriter = (encodedPath: string) => string;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { secretEnvName, secretFilePath, type SecretRefModel } from '../../model';
+import { secretFilePath, type SecretRefModel } from '../../model';
+import { secretEnvName } from '../../plan/derived-secrets';
 
 /** Identity of a Secret key, never its value: safe to log. */
 export function secretRefId(ref: Pick<SecretRefModel, 'secretName' | 'key'>): string {

@@ -11,12 +11,16 @@ export const DEFAULT_OATHKEEPER_PORTS: OathkeeperPorts = { proxy: 4455, api: 445
 
 /** Where the official Helm chart mounts the access rules (a ConfigMap at /etc/rules). */
 export const RULES_DIRECTORY = '/etc/rules';
+/** The file the chart's rules ConfigMap holds (and maester writes): `access-rules.json`. */
+export const RULES_FILE_NAME = 'access-rules.json';
+/** The key of the config ConfigMap the chart mounts at /etc/config (`--config /etc/config/config.yaml`). */
+export const CONFIG_FILE_NAME = 'config.yaml';
 
 export interface OathkeeperConfigInput {
   readonly rules: readonly OathkeeperAccessRule[];
   readonly matchingStrategy: MatchingStrategy;
-  /** File name of the rules inside {@link RULES_DIRECTORY}. */
-  readonly rulesFileName: string;
+  /** Repository URLs of the access rules (`file://`, `s3://`, ...). */
+  readonly repositories: readonly string[];
   readonly ports: OathkeeperPorts;
   readonly trustForwardedHeaders: boolean;
   /** Headers whose values must never reach the logs. */
@@ -24,17 +28,15 @@ export interface OathkeeperConfigInput {
 }
 
 /**
- * The global `oathkeeper.yaml`: listeners, the rules repository, and exactly the handlers the
- * rules use (every other handler stays disabled, so a rule naming one fails to load).
- * Errors are JSON and not verbose, so a rejected caller learns the status and nothing else;
- * a request no rule matches is answered 404 (Oathkeeper denies by default).
+ * The global Oathkeeper configuration: listeners, the rules repository, and exactly the
+ * handlers the rules use (every other handler stays disabled, so a rule naming one fails to
+ * load). Errors are JSON and not verbose, so a rejected caller learns the status and nothing
+ * else; a request no rule matches is answered 404 (Oathkeeper denies by default). Telemetry
+ * is off in the container args, not here.
  */
 export function renderOathkeeperConfig(input: OathkeeperConfigInput): Record<string, unknown> {
-  const used = (kind: 'authenticators' | 'mutators', handler: string) =>
-    input.rules.some((r) => r[kind].some((h) => h.handler === handler));
-  const jwksUrls = [
-    ...new Set(input.rules.flatMap((r) => r.authenticators.flatMap((h) => (h.handler === 'jwt' ? ((h.config?.jwks_urls as string[]) ?? []) : [])))),
-  ].sort();
+  const used = (kind: 'authenticators' | 'mutators', handler: string) => input.rules.some((r) => r[kind].some((h) => h.handler === handler));
+  const jwksUrls = [...new Set(input.rules.flatMap((r) => r.authenticators.flatMap((h) => (h.handler === 'jwt' ? ((h.config?.jwks_urls as string[]) ?? []) : []))))].sort();
 
   const authenticators: Record<string, unknown> = {};
   if (used('authenticators', 'noop')) authenticators.noop = { enabled: true };
@@ -52,17 +54,11 @@ export function renderOathkeeperConfig(input: OathkeeperConfigInput): Record<str
       api: { port: input.ports.api },
       prometheus: { port: input.ports.metrics },
     },
-    access_rules: {
-      matching_strategy: input.matchingStrategy,
-      repositories: [`file://${RULES_DIRECTORY}/${input.rulesFileName}`],
-    },
+    access_rules: { matching_strategy: input.matchingStrategy, repositories: [...input.repositories] },
     authenticators,
     authorizers: { allow: { enabled: true } },
     mutators,
-    errors: {
-      fallback: ['json'],
-      handlers: { json: { enabled: true, config: { verbose: false } } },
-    },
+    errors: { fallback: ['json'], handlers: { json: { enabled: true, config: { verbose: false } } } },
     log: {
       level: 'info',
       format: 'json',

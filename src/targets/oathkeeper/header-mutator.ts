@@ -1,13 +1,16 @@
 import {
   ErrorCode,
   GatewrightError,
-  secretEnvName,
   type ApiRouteModel,
   type BasicAuthCredentialModel,
   type CredentialValueModel,
   type HeaderCredentialModel,
   type SecretRefModel,
 } from '../../model';
+import { derivedSecretKey, secretEnvName, type DerivedValue } from '../../plan/derived-secrets';
+import { sameHeader, type RequestTransformation } from '../../plan/request-transformation';
+import { derivedValueTemplate } from '../external-secrets/derived-value-template';
+import { goStringLiteral, goTemplateText, type ValueLocation } from '../grammars';
 import type { RenderedSecretKey } from '../rendered-secret-key';
 import type { OathkeeperEnvBinding } from './access-rule';
 
@@ -22,31 +25,34 @@ export interface RenderedHeaders {
 /** The header Oathkeeper's `jwt` authenticator reads the caller's token from. */
 export const CALLER_TOKEN_HEADER = 'Authorization';
 
+/** How the Oathkeeper process treats forwarding headers (`serve.proxy.trust_forwarded_headers`). */
+export interface OathkeeperForwarding {
+  /**
+   * False (the default): Oathkeeper itself deletes `Forwarded` and every `X-Forwarded-*` header
+   * before mutators run, so they need no blanking.
+   */
+  readonly trustForwardedHeaders: boolean;
+}
+
 /**
- * Headers for the `header` mutator: the caller's token (and, unless the route forwards them,
- * its cookies) blanked, claims forwarded, upstream credentials injected. Values come from the
- * environment (`{{ env "GW_SECRET_…" }}`, sprig's `env`), never from the manifests.
- *
- * Oathkeeper can only *set* headers, not delete them, so the caller's JWT is overwritten with
- * an empty value unless an upstream credential replaces `Authorization` anyway; the same holds
- * for `Cookie` when `forwardCookies` is false: the backend sees an empty `Cookie` header.
- *
- * A prefixed or Basic value whose Secret keys gatewright syncs is computed by the
- * ExternalSecret into its own key (same key names as the Traefik Hub engine), so the header is
- * one `{{ env }}` reference; for Secrets gatewright does not sync, Oathkeeper composes the value
- * at request time with sprig (`printf`, `b64enc`).
+ * The `header` mutator of a route: the plan's request transformation on Oathkeeper. Oathkeeper
+ * can only *set* headers, never delete one, so every removal the plan asks for is an empty
+ * value (the capability table declares that difference), except the forwarding headers
+ * Oathkeeper already deletes itself. Then claims are forwarded and upstream credentials
+ * injected, from the environment (`{{ env "GW_SECRET_…" }}`, sprig's `env`), never from the
+ * manifests. A prefixed or Basic value whose Secret keys gatewright syncs is computed by the
+ * ExternalSecret into the plan's derived key; for Secrets gatewright does not sync, Oathkeeper
+ * composes it at request time with sprig (`printf`, `b64enc`).
  */
-export function renderHeaderMutator(route: ApiRouteModel): RenderedHeaders {
+export function renderHeaderMutator(route: ApiRouteModel, transformation: RequestTransformation, forwarding: OathkeeperForwarding): RenderedHeaders {
   const out = new HeaderCollector(route);
-  // Not forwarded: like the caller's token, its cookies can only be blanked, so the backend
-  // sees `Cookie:` with an empty value (which carries no cookie). An upstream credential that
-  // sets `Cookie` itself overwrites the blank.
-  if (!route.forwardCookies) out.set('Cookie', '', 'forwardCookies');
+  const deletedByOathkeeper = (h: string) => !forwarding.trustForwardedHeaders && (sameHeader(h, 'Forwarded') || h.toLowerCase().startsWith('x-forwarded-'));
+  for (const r of transformation.remove) if (!deletedByOathkeeper(r.header)) out.set(r.header, '', `removal of ${r.header}`);
   if (route.clientAuth.kind === 'jwt') {
-    out.set(CALLER_TOKEN_HEADER, '', 'clientAuth');
     for (const [header, claim] of Object.entries(route.clientAuth.forwardClaims)) {
-      const expr = claim === 'sub' ? '.Subject' : `(index .Extra ${goString(claim)})`;
-      out.set(header, `{{ print ${expr} }}`, `clientAuth.forwardClaims.${header}`, true);
+      const at = { path: route.path, field: `clientAuth.forwardClaims.${header}` };
+      const expr = claim === 'sub' ? '.Subject' : `(index .Extra ${goStringLiteral(claim, at)})`;
+      out.set(header, `{{ print ${expr} }}`, at.field, true);
     }
   }
   for (const c of route.upstreamAuth) {
@@ -57,20 +63,9 @@ export function renderHeaderMutator(route: ApiRouteModel): RenderedHeaders {
       case 'basicAuth':
         out.set('Authorization', out.basicValue(c), 'upstreamAuth.basicAuth', true);
         break;
-      case 'queryParam':
-        throw unsupported(
-          route,
-          `upstreamAuth.queryParam(${c.name})`,
-          'adds a query parameter, which Oathkeeper cannot do (its mutators only set headers, cookies or an ID token)',
-          'attach this API to the reference proxy gateway (ReferenceProxyGateway), or to Traefik Hub, which has a queryParam middleware',
-        );
-      case 'oauth2ClientCredentials':
-        throw unsupported(
-          route,
-          `upstreamAuth(${c.name})`,
-          'exchanges OAuth2 client credentials for an upstream token, which Oathkeeper cannot do (no mutator fetches tokens)',
-          'attach this API to the reference proxy gateway (ReferenceProxyGateway), or to Traefik Hub (oAuthClientCredentials middleware)',
-        );
+      default:
+        // Query parameters and OAuth tokens: refused by the capability table before rendering.
+        throw new GatewrightError({ code: ErrorCode.UNSUPPORTED_BY_ENGINE, path: route.path, field: 'upstreamAuth', problem: `has a ${c.kind} credential, which Oathkeeper cannot send` });
     }
   }
   return { headers: out.headers, env: out.env, secretKeys: out.secretKeys };
@@ -84,7 +79,7 @@ class HeaderCollector {
 
   constructor(private readonly route: ApiRouteModel) {}
 
-  /** `final` headers may not be set twice; the blanked caller token may be overwritten. */
+  /** `final` headers may not be set twice; a blanked header may be overwritten by one. */
   set(name: string, value: string, field: string, final = false): void {
     const key = name.toLowerCase();
     const existing = this.owners.get(key);
@@ -103,47 +98,43 @@ class HeaderCollector {
   }
 
   headerValue(h: HeaderCredentialModel): string {
-    const field = `upstreamAuth.header(${h.name})`;
-    const prefix = literal(h.prefix, this.route, field);
+    const at = this.at(`upstreamAuth.header(${h.name})`);
     if (h.value.kind === 'secret' && h.prefix && h.value.ref.source) {
-      const ref = h.value.ref;
-      return this.derived(ref, `${ref.key}-${slug(h.prefix)}header`, `${h.prefix}{{ index . "${ref.key}" }}`, [ref]);
+      return this.derived({ kind: 'prefixed', prefix: h.prefix, input: h.value.ref }, this.at(`${at.field}.prefix`));
     }
-    switch (h.value.kind) {
-      case 'secret':
-        return `${prefix}{{ env ${goString(this.bind(h.value.ref))} }}`;
-      case 'requestHeader':
-        return `${prefix}{{ .MatchContext.Header.Get ${goString(h.value.header)} }}`;
-      case 'unsafePlaintext':
-        return `${prefix}${literal(h.value.value, this.route, field)}`;
-    }
+    return `${goTemplateText(h.prefix, this.at(`${at.field}.prefix`))}{{ ${this.expression(h.value, at)} }}`;
   }
 
   basicValue(b: BasicAuthCredentialModel): string {
-    const field = 'upstreamAuth.basicAuth';
+    const at = this.at('upstreamAuth.basicAuth');
     const [u, p] = [b.username, b.password];
     if (u.kind === 'secret' && p.kind === 'secret' && u.ref.source && p.ref.source && u.ref.secretName === p.ref.secretName) {
-      return this.derived(u.ref, 'basic-auth-header', `Basic {{ printf "%s:%s" (index . "${u.ref.key}") (index . "${p.ref.key}") | b64enc }}`, [u.ref, p.ref]);
+      return this.derived({ kind: 'basic', username: u.ref, password: p.ref }, at);
     }
-    return `Basic {{ printf "%s:%s" ${this.expression(u, field)} ${this.expression(p, field)} | b64enc }}`;
+    return `Basic {{ printf "%s:%s" ${this.expression(u, at)} ${this.expression(p, at)} | b64enc }}`;
+  }
+
+  private at(field: string): ValueLocation {
+    return { path: this.route.path, field };
   }
 
   /** A Go template expression producing the value at request time. */
-  private expression(v: CredentialValueModel, field: string): string {
+  private expression(v: CredentialValueModel, at: ValueLocation): string {
     switch (v.kind) {
       case 'secret':
-        return `(env ${goString(this.bind(v.ref))})`;
+        return `(env ${goStringLiteral(this.bind(v.ref), at)})`;
       case 'requestHeader':
-        // MatchContext.Header is the caller's request header (Oathkeeper ≥ 0.38).
-        return `(.MatchContext.Header.Get ${goString(v.header)})`;
+        // MatchContext.Header holds the caller's request headers (Oathkeeper ≥ 0.38).
+        return `(.MatchContext.Header.Get ${goStringLiteral(v.header, at)})`;
       case 'unsafePlaintext':
-        return goString(literal(v.value, this.route, field));
+        return goStringLiteral(v.value, at);
     }
   }
 
-  private derived(base: SecretRefModel, key: string, template: string, inputs: SecretRefModel[]): string {
-    this.secretKeys.push({ kind: 'derived', secretName: base.secretName, key, template, inputs });
-    return `{{ env ${goString(this.envFor({ secretName: base.secretName, key }))} }}`;
+  private derived(value: DerivedValue, at: ValueLocation): string {
+    const derived = derivedSecretKey(value);
+    this.secretKeys.push({ kind: 'derived', derived, template: derivedValueTemplate(derived, at) });
+    return `{{ env ${goStringLiteral(this.envFor(derived), at)} }}`;
   }
 
   /** A declared Secret key as an environment variable of the Oathkeeper container. */
@@ -157,26 +148,4 @@ class HeaderCollector {
     if (!this.env.some((e) => e.name === name)) this.env.push({ name, secretName: ref.secretName, key: ref.key });
     return name;
   }
-}
-
-/** A Go string literal; JSON's escaping is a subset of Go's. */
-function goString(value: string): string {
-  return JSON.stringify(value);
-}
-
-/** Literal text inside a header template must not open a template action of its own. */
-function literal(value: string, route: ApiRouteModel, field: string): string {
-  if (value.includes('{{') || value.includes('}}')) {
-    throw unsupported(route, field, 'contains "{{" or "}}", which Oathkeeper would execute as a template', 'remove the braces from the literal text');
-  }
-  return value;
-}
-
-function slug(prefix: string): string {
-  const s = prefix.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  return s ? `${s}-` : '';
-}
-
-export function unsupported(route: ApiRouteModel, field: string, problem: string, fix: string): GatewrightError {
-  return new GatewrightError({ code: ErrorCode.UNSUPPORTED_BY_ENGINE, path: route.path, field, problem, fix });
 }

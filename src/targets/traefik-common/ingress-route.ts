@@ -4,15 +4,17 @@ import {
   IngressRouteSpecRoutesServicesPort,
   type IngressRouteProps,
 } from '../../../imports/traefik.io';
-import type { ApiRouteModel, GatewayModel } from '../../model';
+import type { ApiRouteModel } from '../../model';
+import { routeObjectName, RouteObject } from '../../plan/object-names';
 import { methodGuardPriority, renderMatchRule, routePriority } from './match-rule';
-import type { TraefikObject } from './rendered-object';
+import type { MiddlewareRef, TraefikObject } from './rendered-object';
+import type { TraefikGatewayTarget } from './traefik-settings';
 
 export interface IngressRouteInput {
-  readonly gateway: GatewayModel;
+  readonly gateway: TraefikGatewayTarget;
   readonly route: ApiRouteModel;
-  /** Middleware names in the order they must run. */
-  readonly middlewares: readonly string[];
+  /** Middlewares in the order they must run. */
+  readonly middlewares: readonly MiddlewareRef[];
   /** Namespace the backend Service lives in, when it differs from the gateway's. */
   readonly backendNamespace?: string;
   /**
@@ -20,10 +22,15 @@ export interface IngressRouteInput {
    * @default - no guard rule
    */
   readonly methodGuard?: string;
+  /**
+   * `ServersTransport` for the connection to the backend (timeouts, TLS verification).
+   * @default - Traefik's default transport
+   */
+  readonly serversTransport?: string;
 }
 
 /** The IngressRoute that ties host/path, the ordered middlewares and the backend together. */
-export function renderIngressRoute({ gateway, route, middlewares, backendNamespace, methodGuard }: IngressRouteInput): TraefikObject {
+export function renderIngressRoute({ gateway, route, middlewares, backendNamespace, methodGuard, serversTransport }: IngressRouteInput): TraefikObject {
   const service = {
     kind: IngressRouteSpecRoutesServicesKind.SERVICE,
     name: route.backend.serviceName,
@@ -32,18 +39,21 @@ export function renderIngressRoute({ gateway, route, middlewares, backendNamespa
     scheme: route.backend.scheme,
     // An external host answers for its own name, not the gateway's.
     passHostHeader: route.preserveHost,
+    ...(serversTransport ? { serversTransport } : {}),
   };
   const guarded = methodGuard !== undefined && route.authorization.methods.length > 0;
+  const tls = gateway.settings.tls;
+  const name = routeObjectName(route.name, RouteObject.ROUTE);
   const props: IngressRouteProps = {
-    metadata: { name: route.name, ...(gateway.namespace ? { namespace: gateway.namespace } : {}) },
+    metadata: { name, ...(gateway.namespace ? { namespace: gateway.namespace } : {}) },
     spec: {
-      entryPoints: [...gateway.entryPoints],
+      entryPoints: [...gateway.settings.entryPoints],
       routes: [
         {
           kind: IngressRouteSpecRoutesKind.RULE,
           match: renderMatchRule(route),
           priority: routePriority(route),
-          middlewares: middlewares.map((name) => ({ name })),
+          middlewares: middlewares.map((m) => ({ name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) })),
           services: [service],
         },
         ...(guarded
@@ -59,21 +69,16 @@ export function renderIngressRoute({ gateway, route, middlewares, backendNamespa
             ]
           : []),
       ],
-      ...(gateway.tls
+      ...(tls
         ? {
             tls: {
-              ...(gateway.tls.certResolver ? { certResolver: gateway.tls.certResolver } : {}),
-              ...(gateway.tls.secretName ? { secretName: gateway.tls.secretName } : {}),
-              domains: [
-                {
-                  main: route.host,
-                  ...(gateway.tls.domains.length ? { sans: gateway.tls.domains.filter((d) => d !== route.host) } : {}),
-                },
-              ],
+              ...(tls.certResolver ? { certResolver: tls.certResolver } : {}),
+              ...(tls.secretName ? { secretName: tls.secretName } : {}),
+              domains: [{ main: route.host, ...(tls.domains.length ? { sans: tls.domains.filter((d) => d !== route.host) } : {}) }],
             },
           }
         : {}),
     },
   };
-  return { kind: 'IngressRoute', name: route.name, props };
+  return { kind: 'IngressRoute', name, props };
 }

@@ -1,17 +1,21 @@
 import type { ApiRouteModel } from '../../model';
+import { re2Literal, ruleLiteral, type ValueLocation } from '../grammars';
 
 /**
  * The router rule for a route. A prefix `/echo` matches `/echo` and `/echo/...` but never
- * `/echoes`: a plain `PathPrefix(`/echo`)` would let `/echoes` through un-rewritten.
+ * `/echoes`: a plain `PathPrefix(`/echo`)` would let `/echoes` through un-rewritten. Every
+ * value enters through the rule grammar's one literal function.
  */
 export function renderMatchRule(route: ApiRouteModel, options: { readonly methods?: boolean } = {}): string {
-  const parts = [hostMatcher(route.host)];
+  const at = (field: string): ValueLocation => ({ path: route.path, field });
+  const parts = [hostMatcher(route.host, at('host'))];
   if (route.pathPrefix !== '/') {
-    parts.push(`(Path(\`${route.pathPrefix}\`) || PathPrefix(\`${route.pathPrefix}/\`))`);
+    parts.push(`(Path(${ruleLiteral(route.pathPrefix, at('path'))}) || PathPrefix(${ruleLiteral(`${route.pathPrefix}/`, at('path'))}))`);
   }
   const methods = options.methods === false ? [] : route.authorization.methods;
-  if (methods.length === 1) parts.push(`Method(\`${methods[0]}\`)`);
-  if (methods.length > 1) parts.push(`(${methods.map((m) => `Method(\`${m}\`)`).join(' || ')})`);
+  const method = (m: string) => `Method(${ruleLiteral(m, at('methods'))})`;
+  if (methods.length === 1) parts.push(method(methods[0]));
+  if (methods.length > 1) parts.push(`(${methods.map(method).join(' || ')})`);
   return parts.join(' && ');
 }
 
@@ -47,11 +51,10 @@ export function methodGuardPriority(route: ApiRouteModel): number {
 export const ABOVE_ALL_ROUTES_PRIORITY = (EXACT_HOST_RANK + 1) * HOST_RANK_STEP;
 
 /** The host matcher: `Host` for a name, an anchored `HostRegexp` (Go RE2) for `*.example.com`. */
-export function hostMatcher(host: string): string {
+export function hostMatcher(host: string, at: ValueLocation): string {
   if (host.startsWith('*.')) {
-    // HostRegexp takes a Go regexp in Traefik v3; anchor it and escape the dots.
-    const suffix = host.slice(2).replace(/\./g, '\\.');
-    return `HostRegexp(\`^[a-z0-9-]+\\.${suffix}$\`)`;
+    // HostRegexp takes a Go regexp in Traefik v3: one DNS label, then the literal suffix.
+    return `HostRegexp(${ruleLiteral(`^[a-z0-9-]+\\.${re2Literal(host.slice(2))}$`, at)})`;
   }
-  return `Host(\`${host}\`)`;
+  return `Host(${ruleLiteral(host, at)})`;
 }

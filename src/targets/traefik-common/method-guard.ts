@@ -1,4 +1,5 @@
-import type { ApiRouteModel, GatewayModel } from '../../model';
+import type { ApiRouteModel } from '../../model';
+import { routeObjectName, RouteObject } from '../../plan/object-names';
 import { metadataFor } from './object-metadata';
 import type { TraefikObject } from './rendered-object';
 
@@ -10,9 +11,9 @@ import type { TraefikObject } from './rendered-object';
  * below the route's priority, whose middleware refuses everyone (an `ipAllowList` no client
  * address is in answers 403, as the reference proxy does for a refused method).
  */
-export function renderMethodGuard(gateway: GatewayModel, route: ApiRouteModel): TraefikObject | undefined {
+export function renderMethodGuard(gateway: { readonly namespace?: string }, route: ApiRouteModel): TraefikObject | undefined {
   if (route.authorization.methods.length === 0) return undefined;
-  const name = methodGuardName(route);
+  const name = routeObjectName(route.name, RouteObject.METHOD_GUARD);
   return {
     kind: 'Middleware',
     name,
@@ -22,8 +23,4 @@ export function renderMethodGuard(gateway: GatewayModel, route: ApiRouteModel): 
       spec: { ipAllowList: { sourceRange: ['255.255.255.255/32'] } },
     },
   };
-}
-
-export function methodGuardName(route: ApiRouteModel): string {
-  return `${route.name}-deny-other-methods`;
 }

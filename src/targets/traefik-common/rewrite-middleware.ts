@@ -1,18 +1,17 @@
-import { prefixRewriteRegex, type ApiRouteModel, type GatewayModel } from '../../model';
+import type { ApiRouteModel } from '../../model';
+import { routeObjectName, RouteObject } from '../../plan/object-names';
+import { prefixRewriteRegex } from '../../plan/path-rewrite';
 import { metadataFor } from './object-metadata';
 import type { TraefikObject } from './rendered-object';
 
 /** `replacePathRegex` for a virtual endpoint, or nothing when the path passes unchanged. */
-export function renderRewriteMiddleware(gateway: GatewayModel, route: ApiRouteModel): TraefikObject | undefined {
+export function renderRewriteMiddleware(gateway: { readonly namespace?: string }, route: ApiRouteModel): TraefikObject | undefined {
   if (route.rewrite.kind === 'none') return undefined;
   const { regex, replacement } = prefixRewriteRegex(route.rewrite.from, route.rewrite.to);
-  const name = `${route.name}-rewrite`;
+  const name = routeObjectName(route.name, RouteObject.REWRITE);
   return {
     kind: 'Middleware',
     name,
-    props: {
-      metadata: metadataFor(gateway, name),
-      spec: { replacePathRegex: { regex, replacement } },
-    },
+    props: { metadata: metadataFor(gateway, name), spec: { replacePathRegex: { regex, replacement } } },
   };
 }

@@ -1,54 +1,37 @@
-import { toSecretUrn, type ApiRouteModel, type GatewayModel } from '../../model';
+import type { ApiRouteModel } from '../../model';
+import { routeObjectName, RouteObject } from '../../plan/object-names';
 import type { RenderedSecretKey } from '../rendered-secret-key';
-import type { TraefikObject } from '../traefik-common/rendered-object';
 import { metadataFor } from '../traefik-common/object-metadata';
+import type { TraefikObject } from '../traefik-common/rendered-object';
 import { renderClaimsExpression } from './claims-expression';
+import { toSecretUrn } from './secret-urn';
 
 export interface RenderedClientAuth {
-  /** Middlewares this route owns, in order. */
+  /** Middlewares this route owns. */
   readonly objects: TraefikObject[];
-  /** Names to put first on the IngressRoute, in order (may reference objects owned elsewhere). */
-  readonly middlewareNames: string[];
+  /** The client-authentication middleware the IngressRoute lists, if any. */
+  readonly middleware?: { readonly name: string; readonly namespace?: string };
   readonly secretKeys: RenderedSecretKey[];
 }
 
-/**
- * Client authentication, then the stripping of what the caller sent for the gateway only:
- * its API key, and its cookies when the route does not forward them. One strip Middleware
- * (`<route>-strip-caller`) carries both, right after client authentication.
- */
-export function renderHubClientAuth(gateway: GatewayModel, route: ApiRouteModel): RenderedClientAuth {
-  const auth = renderHubCallerAuth(gateway, route);
-  const removed: Record<string, string> = {};
-  if (route.clientAuth.kind === 'apiKey') removed[route.clientAuth.header] = '';
-  // A claim the jwt middleware forwards as `Cookie` was set by the gateway, not the caller.
-  const claimHeaders = route.clientAuth.kind === 'jwt' ? Object.keys(route.clientAuth.forwardClaims).map((h) => h.toLowerCase()) : [];
-  if (!route.forwardCookies && !claimHeaders.includes('cookie')) removed.Cookie = '';
-  if (Object.keys(removed).length === 0) return auth;
-  const strip = `${route.name}-strip-caller`;
-  return {
-    objects: [
-      ...auth.objects,
-      {
-        kind: 'Middleware',
-        name: strip,
-        // An empty value removes the header: the caller's key (and cookies) never reach the backend.
-        props: { metadata: metadataFor(gateway, strip), spec: { headers: { customRequestHeaders: removed } } },
-      },
-    ],
-    middlewareNames: [...auth.middlewareNames, strip],
-    secretKeys: auth.secretKeys,
-  };
+/** A session provider's forwardAuth Middleware, as the gateway's plan resolved it. */
+export interface SessionMiddleware {
+  readonly name: string;
+  readonly namespace?: string;
 }
 
-/** Client authentication alone; the jwt middleware drops the caller's token itself. */
-function renderHubCallerAuth(gateway: GatewayModel, route: ApiRouteModel): RenderedClientAuth {
+/**
+ * Client authentication on Traefik Hub: the `jwt` plugin (issuer, audience, scopes and claims
+ * in its claims expression, the caller's token never forwarded), the `apiKey` plugin, or a
+ * session provider's forwardAuth Middleware (OAuth2 Proxy).
+ */
+export function renderHubClientAuth(gateway: { readonly namespace?: string }, route: ApiRouteModel, session?: SessionMiddleware): RenderedClientAuth {
   const auth = route.clientAuth;
   switch (auth.kind) {
     case 'none':
-      return { objects: [], middlewareNames: [], secretKeys: [] };
+      return { objects: [], secretKeys: [] };
     case 'jwt': {
-      const name = `${route.name}-jwt`;
+      const name = routeObjectName(route.name, RouteObject.JWT);
       // Hub's jwt middleware has no algorithm allow-list option (its reference lists none), so
       // `auth.algorithms` cannot be pinned here; issuer, audience and scopes are (claims).
       const jwt: Record<string, unknown> = {
@@ -60,12 +43,12 @@ function renderHubCallerAuth(gateway: GatewayModel, route: ApiRouteModel): Rende
       if (Object.keys(auth.forwardClaims).length) jwt.forwardHeaders = { ...auth.forwardClaims };
       return {
         objects: [{ kind: 'Middleware', name, props: { metadata: metadataFor(gateway, name), spec: { plugin: { jwt } } } }],
-        middlewareNames: [name],
+        middleware: { name },
         secretKeys: [],
       };
     }
     case 'apiKey': {
-      const name = `${route.name}-apikey`;
+      const name = routeObjectName(route.name, RouteObject.API_KEY);
       return {
         objects: [
           {
@@ -73,23 +56,15 @@ function renderHubCallerAuth(gateway: GatewayModel, route: ApiRouteModel): Rende
             name,
             props: {
               metadata: metadataFor(gateway, name),
-              spec: {
-                plugin: {
-                  apiKey: {
-                    keySource: { header: auth.header },
-                    secretNonBase64Encoded: true,
-                    secretValues: auth.keys.map(toSecretUrn),
-                  },
-                },
-              },
+              spec: { plugin: { apiKey: { keySource: { header: auth.header }, secretNonBase64Encoded: true, secretValues: auth.keys.map(toSecretUrn) } } },
             },
           },
         ],
-        middlewareNames: [name],
+        middleware: { name },
         secretKeys: auth.keys.map((ref) => ({ kind: 'declared' as const, ref })),
       };
     }
     case 'oidcSession':
-      return { objects: [], middlewareNames: [auth.middlewareName ?? `${auth.provider}-forward-auth`], secretKeys: [] };
+      return { objects: [], ...(session ? { middleware: session } : {}), secretKeys: [] };
   }
 }

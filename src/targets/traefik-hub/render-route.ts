@@ -1,35 +1,62 @@
-import type { ApiRouteModel, GatewayModel } from '../../model';
+import type { ApiRouteModel } from '../../model';
+import { routeObjectName, RouteObject } from '../../plan/object-names';
+import type { RequestTransformation } from '../../plan/request-transformation';
+import { renderHeaderRemoval } from '../traefik-common/header-removal';
 import { renderIngressRoute } from '../traefik-common/ingress-route';
 import { renderMethodGuard } from '../traefik-common/method-guard';
-import type { RenderedTraefikRoute } from '../traefik-common/rendered-object';
+import type { MiddlewareRef, RenderedTraefikRoute, TraefikObject } from '../traefik-common/rendered-object';
 import { renderRewriteMiddleware } from '../traefik-common/rewrite-middleware';
-import { renderHubClientAuth } from './client-auth-middleware';
+import type { TraefikGatewayTarget } from '../traefik-common/traefik-settings';
+import { renderHubClientAuth, type SessionMiddleware } from './client-auth-middleware';
 import { renderHubUpstream } from './upstream-middlewares';
 
+/** Everything the plan resolved for one route on a Traefik Hub gateway. */
+export interface HubRouteInput {
+  readonly gateway: TraefikGatewayTarget;
+  readonly route: ApiRouteModel;
+  readonly transformation: RequestTransformation;
+  /** The gateway's Middleware removing caller-supplied identity and override headers (first on every route). */
+  readonly untrustedHeaders: MiddlewareRef;
+  /** The session provider's forwardAuth Middleware, for `oidcSession` routes. */
+  readonly session?: SessionMiddleware;
+  /** Namespace of the backend Service when it differs from the gateway's. */
+  readonly backendNamespace?: string;
+  /** ServersTransport for the backend connection. */
+  readonly serversTransport?: string;
+}
+
 /**
- * Renders one route for Traefik Hub. Middleware order is generated, never hand-ordered:
- * client authentication → strip the caller's credential and, unless forwarded, its cookies →
- * path rewrite → upstream credential injection.
+ * One route on Traefik Hub. Middleware order is generated, never hand-ordered: untrusted caller
+ * headers removed → client authentication → path rewrite → what the backend must not see
+ * removed (caller credential, third-party cookies, hidden forwarding headers) → upstream
+ * credential injected.
  */
-export function renderTraefikHubRoute(gateway: GatewayModel, route: ApiRouteModel, backendNamespace?: string): RenderedTraefikRoute {
-  const auth = renderHubClientAuth(gateway, route);
+export function renderTraefikHubRoute(input: HubRouteInput): RenderedTraefikRoute {
+  const { gateway, route, transformation } = input;
+  const auth = renderHubClientAuth(gateway, route, input.session);
   const rewrite = renderRewriteMiddleware(gateway, route);
+  const strip = transformation.removeAfterAuth.length
+    ? renderHeaderRemoval(gateway, routeObjectName(route.name, RouteObject.STRIP_CALLER), transformation.removeAfterAuth)
+    : undefined;
   const upstream = renderHubUpstream(gateway, route);
   const guard = renderMethodGuard(gateway, route);
-  const middlewares = [
-    ...auth.middlewareNames,
-    ...(rewrite ? [rewrite.name] : []),
-    ...(upstream.middlewareName ? [upstream.middlewareName] : []),
+  const owned: TraefikObject[] = [...auth.objects, ...(rewrite ? [rewrite] : []), ...(strip ? [strip] : []), ...upstream.objects, ...(guard ? [guard] : [])];
+  const middlewares: MiddlewareRef[] = [
+    input.untrustedHeaders,
+    ...(auth.middleware ? [auth.middleware] : []),
+    ...(rewrite ? [{ name: rewrite.name }] : []),
+    ...(strip ? [{ name: strip.name }] : []),
+    ...(upstream.middlewareName ? [{ name: upstream.middlewareName }] : []),
   ];
-  return {
-    objects: [
-      ...auth.objects,
-      ...(rewrite ? [rewrite] : []),
-      ...upstream.objects,
-      ...(guard ? [guard] : []),
-      renderIngressRoute({ gateway, route, middlewares, backendNamespace, methodGuard: guard?.name }),
-    ],
-    shared: upstream.shared,
-    secretKeys: [...auth.secretKeys, ...upstream.secretKeys],
-  };
+  owned.push(
+    renderIngressRoute({
+      gateway,
+      route,
+      middlewares,
+      backendNamespace: input.backendNamespace,
+      methodGuard: guard?.name,
+      serversTransport: input.serversTransport,
+    }),
+  );
+  return { objects: owned, shared: upstream.shared, secretKeys: [...auth.secretKeys, ...upstream.secretKeys] };
 }

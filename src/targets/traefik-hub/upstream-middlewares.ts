@@ -1,23 +1,27 @@
 import {
   ErrorCode,
   GatewrightError,
-  toSecretUrn,
   type ApiRouteModel,
   type BasicAuthCredentialModel,
   type CredentialValueModel,
-  type GatewayModel,
   type HeaderCredentialModel,
   type OAuthClientCredentialsModel,
   type QueryParamCredentialModel,
   type SecretRefModel,
 } from '../../model';
+import { derivedSecretKey, type DerivedValue } from '../../plan/derived-secrets';
+import { routeObjectName, RouteObject } from '../../plan/object-names';
+import { derivedValueTemplate } from '../external-secrets/derived-value-template';
+import type { ValueLocation } from '../grammars';
 import type { RenderedSecretKey } from '../rendered-secret-key';
-import type { TraefikObject } from '../traefik-common/rendered-object';
 import { metadataFor } from '../traefik-common/object-metadata';
-import { claimKey } from './claims-expression';
+import type { TraefikObject } from '../traefik-common/rendered-object';
+import { renderTokenClaimsExpression } from './claims-expression';
+import { toSecretUrn } from './secret-urn';
 
 export interface RenderedUpstream {
   readonly objects: TraefikObject[];
+  /** Objects several routes share (a token middleware): emitted once per namespace. */
   readonly shared: TraefikObject[];
   /** The one middleware name the IngressRoute lists (a chain when several are needed). */
   readonly middlewareName?: string;
@@ -28,9 +32,11 @@ export interface RenderedUpstream {
  * Upstream credentials for Traefik Hub: static headers through a `headers` middleware whose
  * values are `urn:k8s:secret:` references, query parameters through Hub's `queryParam`
  * middleware, and tokens through `oAuthClientCredentials`. Several credentials become a
- * `chain`, so the IngressRoute lists exactly one upstream step.
+ * `chain`, so the IngressRoute lists exactly one upstream step. A URN must be a whole value,
+ * so prefixed and Basic values are computed by the ExternalSecret into a key the plan
+ * allocates from their full inputs (two credentials never share one).
  */
-export function renderHubUpstream(gateway: GatewayModel, route: ApiRouteModel): RenderedUpstream {
+export function renderHubUpstream(gateway: { readonly namespace?: string }, route: ApiRouteModel): RenderedUpstream {
   const ctx = new UpstreamContext(gateway, route);
   const headers = route.upstreamAuth.filter((c): c is HeaderCredentialModel => c.kind === 'header');
   const basics = route.upstreamAuth.filter((c): c is BasicAuthCredentialModel => c.kind === 'basicAuth');
@@ -44,7 +50,7 @@ export function renderHubUpstream(gateway: GatewayModel, route: ApiRouteModel): 
 
   let middlewareName = steps[0];
   if (steps.length > 1) {
-    middlewareName = `${route.name}-upstream`;
+    middlewareName = routeObjectName(route.name, RouteObject.UPSTREAM_CHAIN);
     ctx.objects.push({
       kind: 'Middleware',
       name: middlewareName,
@@ -60,20 +66,20 @@ class UpstreamContext {
   readonly secretKeys: RenderedSecretKey[] = [];
 
   constructor(
-    private readonly gateway: GatewayModel,
+    private readonly gateway: { readonly namespace?: string },
     private readonly route: ApiRouteModel,
   ) {}
 
   oauthMiddleware(c: OAuthClientCredentialsModel): string {
+    const field = `upstreamAuth(${c.name})`;
     const oauth: Record<string, unknown> = {
       url: c.tokenUrl,
-      clientID: this.value(c.clientId, 'upstreamAuth.clientId'),
-      clientSecret: this.value(c.clientSecret, 'upstreamAuth.clientSecret'),
+      clientID: this.value(c.clientId, `${field}.clientId`),
+      clientSecret: this.value(c.clientSecret, `${field}.clientSecret`),
     };
     if (c.audience) oauth.audience = c.audience;
-    if (c.scopes.length) oauth.scopes = c.scopes.map((s, i) => this.value(s, `upstreamAuth.scopes[${i}]`));
-    const claimNames = Object.keys(c.claims).sort();
-    if (claimNames.length) oauth.claims = claimNames.map((k) => `Equals(\`${claimKey(k)}\`, \`${c.claims[k]}\`)`).join(' && ');
+    if (c.scopes.length) oauth.scopes = c.scopes.map((s, i) => this.value(s, `${field}.scopes[${i}]`));
+    if (Object.keys(c.claims).length) oauth.claims = renderTokenClaimsExpression(c.claims, c.path ?? this.route.path);
     if (Object.keys(c.forwardHeaders).length) oauth.forwardHeaders = { ...c.forwardHeaders };
     if (c.tokenStore) {
       const redis = c.tokenStore.redis;
@@ -97,7 +103,7 @@ class UpstreamContext {
   }
 
   headersMiddleware(headers: HeaderCredentialModel[], basics: BasicAuthCredentialModel[]): string {
-    const name = `${this.route.name}-upstream-headers`;
+    const name = routeObjectName(this.route.name, RouteObject.UPSTREAM_HEADERS);
     const set: Record<string, string> = {};
     for (const h of headers) set[h.name] = this.headerValue(h);
     for (const b of basics) set.Authorization = this.basicAuthValue(b);
@@ -110,7 +116,7 @@ class UpstreamContext {
   }
 
   queryMiddleware(queries: QueryParamCredentialModel[]): string {
-    const name = `${this.route.name}-upstream-query`;
+    const name = routeObjectName(this.route.name, RouteObject.UPSTREAM_QUERY);
     const set = queries.map((q) =>
       q.value.kind === 'requestHeader'
         ? { name: q.name, fromHeader: q.value.header }
@@ -125,17 +131,9 @@ class UpstreamContext {
   }
 
   private headerValue(h: HeaderCredentialModel): string {
-    if (h.value.kind === 'requestHeader') {
-      throw this.unsupported(
-        `upstreamAuth.header(${h.name})`,
-        'copies a request header into another header, which the Traefik Hub headers middleware cannot do',
-        'send it as a query parameter (CredentialValue.fromRequestHeader works there) or use the reference proxy gateway',
-      );
-    }
-    if (!h.prefix) return this.value(h.value, `upstreamAuth.header(${h.name})`);
-    if (h.value.kind === 'unsafePlaintext') return h.prefix + h.value.value;
-    // A URN must be the whole value, so "SSWS <token>" is computed into its own Secret key.
-    return this.derived(h.value.ref, `${h.value.ref.key}-${slug(h.prefix)}header`, `${h.prefix}{{ index . "${h.value.ref.key}" }}`, [h.value.ref], `upstreamAuth.header(${h.name})`);
+    const field = `upstreamAuth.header(${h.name})`;
+    if (!h.prefix || h.value.kind !== 'secret') return h.prefix + this.value(h.value, field);
+    return this.derived({ kind: 'prefixed', prefix: h.prefix, input: h.value.ref }, `${field}.prefix`);
   }
 
   private basicAuthValue(b: BasicAuthCredentialModel): string {
@@ -149,21 +147,13 @@ class UpstreamContext {
     const user = b.username.ref;
     const pass = b.password.ref;
     if (user.secretName !== pass.secretName) {
-      throw new GatewrightError({
-        code: ErrorCode.UNSUPPORTED_BY_ENGINE,
-        path: this.route.path,
+      throw this.unsupported(
         field,
-        problem: `username (${user.secretName}) and password (${pass.secretName}) live in different Secrets; Traefik Hub needs the encoded "Basic ..." value in one Secret key`,
-        fix: 'keep both keys in one Secret (one secret-store source) so gatewright can derive the header value there',
-      });
+        'takes username and password from two different Secrets; Traefik Hub needs the encoded "Basic ..." value in one Secret key',
+        'keep both keys in one Secret (one secret-store source) so the ExternalSecret can compute the header there',
+      );
     }
-    return this.derived(
-      user,
-      'basic-auth-header',
-      `Basic {{ printf "%s:%s" (index . "${user.key}") (index . "${pass.key}") | b64enc }}`,
-      [user, pass],
-      field,
-    );
+    return this.derived({ kind: 'basic', username: user, password: pass }, field);
   }
 
   private value(v: CredentialValueModel, field: string): string {
@@ -173,7 +163,7 @@ class UpstreamContext {
       case 'unsafePlaintext':
         return v.value;
       case 'requestHeader':
-        throw this.unsupported(field, 'takes its value from a request header, which Traefik Hub cannot do here', 'use a SecretRef');
+        throw this.unsupported(field, 'takes its value from a request header, which Traefik Hub cannot do here', 'use a SecretRef, or serve this API through ReferenceProxyGateway');
     }
   }
 
@@ -182,26 +172,21 @@ class UpstreamContext {
     return toSecretUrn(ref);
   }
 
-  private derived(base: SecretRefModel, key: string, template: string, inputs: SecretRefModel[], field: string): string {
-    if (!inputs.every((r) => r.source)) {
-      throw new GatewrightError({
-        code: ErrorCode.UNSUPPORTED_BY_ENGINE,
-        path: this.route.path,
+  private derived(value: DerivedValue, field: string): string {
+    const at: ValueLocation = { path: this.route.path, field };
+    const derived = derivedSecretKey(value);
+    if (!derived.inputs.every((r) => r.source)) {
+      throw this.unsupported(
         field,
-        problem: 'needs a value computed from Secret keys (a prefix or Basic encoding), but the Secret is not synced by gatewright',
-        fix: 'take the keys from a secret store (AwsSecretsManagerStore / OciVaultStore secretRef) so the ExternalSecret can compute it, or store the complete header value in the Secret and drop the prefix',
-      });
+        'needs a value computed from Secret keys (a prefix or Basic encoding), but the Secret is not synced by gatewright',
+        'take the keys from a secret store (AwsSecretsManagerStore / OciVaultStore secretRef) so the ExternalSecret can compute it, or store the complete header value in the Secret and drop the prefix',
+      );
     }
-    this.secretKeys.push({ kind: 'derived', secretName: base.secretName, key, template, inputs });
-    return toSecretUrn({ secretName: base.secretName, key });
+    this.secretKeys.push({ kind: 'derived', derived, template: derivedValueTemplate(derived, at) });
+    return toSecretUrn(derived);
   }
 
   private unsupported(field: string, problem: string, fix: string): GatewrightError {
     return new GatewrightError({ code: ErrorCode.UNSUPPORTED_BY_ENGINE, path: this.route.path, field, problem, fix });
   }
-}
-
-function slug(prefix: string): string {
-  const s = prefix.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  return s ? `${s}-` : '';
 }

@@ -1,12 +1,14 @@
-import type { ApiRouteModel, GatewayModel } from '../../model';
-import type { TraefikObject } from '../traefik-common/rendered-object';
+import type { ApiRouteModel } from '../../model';
+import { routeObjectName, RouteObject } from '../../plan/object-names';
+import type { RequestTransformation } from '../../plan/request-transformation';
 import { metadataFor } from '../traefik-common/object-metadata';
+import type { TraefikObject } from '../traefik-common/rendered-object';
 
-/** Where the reference proxy answers Traefik's forwardAuth sub-requests. */
+/** Where the reference proxy answers Traefik's forwardAuth sub-requests: its own listener. */
 export interface ForwardAuthEndpoint {
   /** In-cluster host name of the proxy Service (`<svc>.<ns>.svc.cluster.local`). */
   readonly host: string;
-  /** Service port serving the forwardAuth path. */
+  /** Service port of the forwardAuth listener (never the traffic port). */
   readonly port: number;
   /** Path prefix of the forwardAuth endpoint; the route name is appended. */
   readonly path: string;
@@ -18,36 +20,21 @@ export function forwardAuthAddress(endpoint: ForwardAuthEndpoint, route: ApiRout
 }
 
 /**
- * Headers the proxy's answer may set on the forwarded request. Traefik first deletes every
- * listed header from the request and then copies the proxy's value, so a header listed here
- * can never be smuggled in by the caller: upstream credentials, and the claims the proxy
- * forwards from verified tokens.
- */
-export function authResponseHeadersOf(route: ApiRouteModel): string[] {
-  const names: string[] = [];
-  const add = (name: string) => {
-    if (!names.some((n) => n.toLowerCase() === name.toLowerCase())) names.push(name);
-  };
-  for (const c of route.upstreamAuth) {
-    if (c.kind === 'oauth2ClientCredentials' || c.kind === 'basicAuth') add('Authorization');
-    if (c.kind === 'header') add(c.name);
-  }
-  for (const c of route.upstreamAuth) {
-    if (c.kind === 'oauth2ClientCredentials') Object.keys(c.forwardHeaders).forEach(add);
-  }
-  if (route.clientAuth.kind === 'jwt') Object.keys(route.clientAuth.forwardClaims).forEach(add);
-  return names;
-}
-
-/**
  * The forwardAuth Middleware that sends a route's requests to the reference proxy for client
- * authentication, authorization and the upstream credential. Traefik sets
- * X-Forwarded-Method/Proto/Host/Uri from the actual request (trustForwardHeader off, so a
- * caller cannot forge them); the body never leaves Traefik.
+ * authentication, authorization and the upstream credential. The headers the proxy's answer
+ * may set are exactly what the plan injects (upstream credential, forwarded claims): Traefik
+ * deletes each listed header from the request before copying the answer's value, so none can
+ * be smuggled in by the caller. Traefik sets X-Forwarded-Method/Proto/Host/Uri from the actual
+ * request (trustForwardHeader off, so a caller cannot forge them); the body never leaves Traefik.
  */
-export function renderForwardAuthMiddleware(gateway: GatewayModel, route: ApiRouteModel, endpoint: ForwardAuthEndpoint): TraefikObject {
-  const name = `${route.name}-forward-auth`;
-  const responseHeaders = authResponseHeadersOf(route);
+export function renderForwardAuthMiddleware(
+  gateway: { readonly namespace?: string },
+  route: ApiRouteModel,
+  transformation: RequestTransformation,
+  endpoint: ForwardAuthEndpoint,
+): TraefikObject {
+  const name = routeObjectName(route.name, RouteObject.FORWARD_AUTH);
+  const responseHeaders = transformation.inject.map((h) => h.header);
   return {
     kind: 'Middleware',
     name,

@@ -1,10 +1,14 @@
-import { ErrorCode, GatewrightError, type ApiRouteModel, type GatewayModel } from '../../model';
+import type { ApiRouteModel } from '../../model';
+import { routeObjectName, RouteObject } from '../../plan/object-names';
+import type { RequestTransformation } from '../../plan/request-transformation';
+import type { SessionMiddleware } from '../traefik-hub/client-auth-middleware';
+import { renderHeaderRemoval } from '../traefik-common/header-removal';
 import { renderIngressRoute } from '../traefik-common/ingress-route';
 import { renderMethodGuard } from '../traefik-common/method-guard';
-import type { RenderedTraefikRoute, TraefikObject } from '../traefik-common/rendered-object';
-import { metadataFor } from '../traefik-common/object-metadata';
+import type { MiddlewareRef, RenderedTraefikRoute, TraefikObject } from '../traefik-common/rendered-object';
 import { renderRewriteMiddleware } from '../traefik-common/rewrite-middleware';
-import { authResponseHeadersOf, renderForwardAuthMiddleware, type ForwardAuthEndpoint } from './forward-auth-middleware';
+import type { TraefikGatewayTarget } from '../traefik-common/traefik-settings';
+import { renderForwardAuthMiddleware, type ForwardAuthEndpoint } from './forward-auth-middleware';
 
 /** What the open-source Traefik renderer produces for one route. */
 export interface RenderedOssTraefikRoute extends RenderedTraefikRoute {
@@ -12,58 +16,55 @@ export interface RenderedOssTraefikRoute extends RenderedTraefikRoute {
   readonly usesForwardAuth: boolean;
 }
 
+/** Everything the plan resolved for one route on an open-source Traefik gateway. */
+export interface OssTraefikRouteInput {
+  readonly gateway: TraefikGatewayTarget;
+  readonly route: ApiRouteModel;
+  readonly transformation: RequestTransformation;
+  /** The gateway's Middleware removing caller-supplied identity and override headers (first on every route). */
+  readonly untrustedHeaders: MiddlewareRef;
+  /** The reference proxy's forwardAuth listener. */
+  readonly endpoint: ForwardAuthEndpoint;
+  /** The session provider's forwardAuth Middleware, for `oidcSession` routes. */
+  readonly session?: SessionMiddleware;
+  readonly backendNamespace?: string;
+  readonly serversTransport?: string;
+}
+
+/** True when the reference proxy must answer this route's forwardAuth sub-requests. */
+export function needsForwardAuth(route: ApiRouteModel): boolean {
+  return route.clientAuth.kind === 'jwt' || route.clientAuth.kind === 'apiKey' || route.upstreamAuth.length > 0;
+}
+
 /**
- * Renders one route for open-source Traefik, which has no JWT or token-exchange middleware:
- * the reference proxy answers a `forwardAuth` sub-request instead (client auth, scopes,
- * methods, and the upstream credential in its response headers). Middleware order is
- * generated: forwardAuth (auth + credential) → strip the caller's credential (and, unless
- * forwarded, its cookies) → rewrite.
- * The first two are one `chain` (`<route>-auth`) when both exist, so no IngressRoute can
- * list one without the other.
+ * One route on open-source Traefik, which has no JWT or token-exchange middleware: the
+ * reference proxy answers a `forwardAuth` sub-request instead (client auth, scopes, methods,
+ * and the upstream credential in its response headers). Middleware order is generated:
+ * untrusted caller headers removed → session or forwardAuth (authentication, credential) →
+ * rewrite → what the backend must not see removed (the credential the answer did not
+ * replace, third-party cookies, hidden forwarding headers).
  */
-export function renderTraefikRoute(
-  gateway: GatewayModel,
-  route: ApiRouteModel,
-  endpoint: ForwardAuthEndpoint,
-  backendNamespace?: string,
-): RenderedOssTraefikRoute {
-  rejectUnsupported(route);
+export function renderTraefikRoute(input: OssTraefikRouteInput): RenderedOssTraefikRoute {
+  const { gateway, route, transformation } = input;
   const objects: TraefikObject[] = [];
-  const steps: string[] = [];
+  const middlewares: MiddlewareRef[] = [input.untrustedHeaders];
+  if (route.clientAuth.kind === 'oidcSession' && input.session) middlewares.push(input.session);
 
-  if (route.clientAuth.kind === 'oidcSession') {
-    // The session provider (e.g. OAuth2 Proxy) renders its own forwardAuth Middleware.
-    steps.push(route.clientAuth.middlewareName ?? `${route.clientAuth.provider}-forward-auth`);
-  }
-
-  const usesForwardAuth = route.clientAuth.kind === 'jwt' || route.clientAuth.kind === 'apiKey' || route.upstreamAuth.length > 0;
-  const authSteps: string[] = [];
+  const usesForwardAuth = needsForwardAuth(route);
   if (usesForwardAuth) {
-    const forwardAuth = renderForwardAuthMiddleware(gateway, route, endpoint);
+    const forwardAuth = renderForwardAuthMiddleware(gateway, route, transformation, input.endpoint);
     objects.push(forwardAuth);
-    authSteps.push(forwardAuth.name);
+    middlewares.push({ name: forwardAuth.name });
   }
-  const strip = renderStripCallerCredential(gateway, route);
-  if (strip) {
-    objects.push(strip);
-    authSteps.push(strip.name);
-  }
-  if (authSteps.length > 1) {
-    const name = `${route.name}-auth`;
-    objects.push({
-      kind: 'Middleware',
-      name,
-      props: { metadata: metadataFor(gateway, name), spec: { chain: { middlewares: authSteps.map((n) => ({ name: n })) } } },
-    });
-    steps.push(name);
-  } else {
-    steps.push(...authSteps);
-  }
-
   const rewrite = renderRewriteMiddleware(gateway, route);
   if (rewrite) {
     objects.push(rewrite);
-    steps.push(rewrite.name);
+    middlewares.push({ name: rewrite.name });
+  }
+  if (transformation.removeAfterAuth.length) {
+    const strip = renderHeaderRemoval(gateway, routeObjectName(route.name, RouteObject.STRIP_CALLER), transformation.removeAfterAuth);
+    objects.push(strip);
+    middlewares.push({ name: strip.name });
   }
   // Through forwardAuth the proxy enforces the methods (403, as inline), so the router rule
   // leaves them out: a rule with methods would let a method refused on `/okta/users` fall
@@ -72,55 +73,16 @@ export function renderTraefikRoute(
   // Routes that bypass the proxy keep their methods in the rule, and a guard for the rest.
   const guard = renderMethodGuard(gateway, routed);
   if (guard) objects.push(guard);
-  objects.push(renderIngressRoute({ gateway, route: routed, middlewares: steps, backendNamespace, methodGuard: guard?.name }));
+  objects.push(
+    renderIngressRoute({
+      gateway,
+      route: routed,
+      middlewares,
+      backendNamespace: input.backendNamespace,
+      methodGuard: guard?.name,
+      serversTransport: input.serversTransport,
+    }),
+  );
   // Traefik objects reference no Secret: the proxy reads them, and mounts/syncs them itself.
   return { objects, shared: [], secretKeys: [], usesForwardAuth };
-}
-
-/**
- * Removes the caller's credential (their bearer token or API key), and its cookies when the
- * route does not forward them, before the request goes on. A header the proxy's answer sets
- * (listed in authResponseHeaders) is already replaced by forwardAuth and must not be emptied
- * here, or the upstream credential would go too.
- */
-function renderStripCallerCredential(gateway: GatewayModel, route: ApiRouteModel): TraefikObject | undefined {
-  const callerHeader = route.clientAuth.kind === 'jwt' ? 'Authorization' : route.clientAuth.kind === 'apiKey' ? route.clientAuth.header : undefined;
-  const candidates = [...(callerHeader ? [callerHeader] : []), ...(route.forwardCookies ? [] : ['Cookie'])];
-  const replaced = authResponseHeadersOf(route).map((h) => h.toLowerCase());
-  const removed = candidates.filter((h) => !replaced.includes(h.toLowerCase()));
-  if (removed.length === 0) return undefined;
-  const name = `${route.name}-strip-caller`;
-  return {
-    kind: 'Middleware',
-    name,
-    // An empty value makes Traefik's headers middleware delete the header.
-    props: {
-      metadata: metadataFor(gateway, name),
-      spec: { headers: { customRequestHeaders: Object.fromEntries(removed.map((h) => [h, ''])) } },
-    },
-  };
-}
-
-function rejectUnsupported(route: ApiRouteModel): void {
-  for (const c of route.upstreamAuth) {
-    if (c.kind === 'queryParam') {
-      throw new GatewrightError({
-        code: ErrorCode.UNSUPPORTED_BY_ENGINE,
-        path: route.path,
-        field: `upstreamAuth.queryParam(${c.name})`,
-        problem:
-          'is a query-parameter credential; open-source Traefik can only copy headers from a forwardAuth answer, so the proxy cannot add it to the request URL',
-        fix: 'serve this API through a ReferenceProxyGateway (the proxy adds the parameter itself), or send the credential as a header',
-      });
-    }
-  }
-  if (route.clientAuth.kind === 'oidcSession' && route.upstreamAuth.length > 0) {
-    throw new GatewrightError({
-      code: ErrorCode.UNSUPPORTED_BY_ENGINE,
-      path: route.path,
-      field: 'upstreamAuth',
-      problem: `combines an oidcSession (${route.clientAuth.provider}) with upstream credentials; the reference proxy cannot vouch for a session another component checked`,
-      fix: 'use TraefikHubGateway for session-protected APIs with upstream credentials, or authenticate callers with ClientAuth.jwt',
-    });
-  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiRouteSchema, prefixRewriteRegex } from '../../../src/model';
+import { apiRouteSchema } from '../../../src/model';
+import { prefixRewriteRegex } from '../../../src/plan/path-rewrite';
 import { ABOVE_ALL_ROUTES_PRIORITY, renderMatchRule, methodGuardPriority, routePriority } from '../../../src/targets/traefik-common/match-rule';
 import type { ApiRouteModel } from '../../../src/model';
 

@@ -1,3 +1,5 @@
+import { flagArgument, listFlagArgument, type ValueLocation } from '../grammars';
+
 /** `SameSite` attribute of the session cookie (`--cookie-samesite`). */
 export enum CookieSameSite {
   /** Sent on top-level navigations from other sites: what a login redirect needs. */
@@ -8,8 +10,19 @@ export enum CookieSameSite {
   NONE = 'none',
 }
 
+/** Which OAuth2 Proxy provider speaks to the identity provider (`--provider`). */
+export enum OAuth2ProxyProvider {
+  /** Keycloak: roles and groups from Keycloak's access token (a JWT). */
+  KEYCLOAK_OIDC = 'keycloak-oidc',
+  /** Any OpenID Connect provider: groups from the ID token's `groups` claim. */
+  OIDC = 'oidc',
+}
+
 /** The OAuth2 Proxy settings that end up on its command line (no secrets: those are env). */
 export interface OAuth2ProxySettings {
+  /** Construct path, for refusals. */
+  readonly path: string;
+  readonly provider: OAuth2ProxyProvider;
   /** OIDC issuer (`--oidc-issuer-url`). */
   readonly issuerUrl: string;
   /** OAuth callback URL (`--redirect-url`). */
@@ -38,31 +51,37 @@ export const OAUTH2_PROXY_ENV = {
 } as const;
 
 /**
- * Command-line flags for OAuth2 Proxy in forward-auth mode: it only answers `/oauth2/auth`
- * (202 or 401) and serves `/oauth2/sign_in|start|callback`; the `static://200` upstream means
- * it never proxies application traffic itself.
+ * Command-line flags for OAuth2 Proxy as a Traefik forward-auth service. With the
+ * `static://202` upstream it never proxies application traffic: an authenticated request
+ * gets 202 with the `X-Auth-Request-*` identity headers, an unauthenticated one a redirect
+ * into the login (`--skip-provider-button`), which Traefik's forwardAuth hands to the browser
+ * — only for the auth sub-request, so a backend's own 401 stays a 401. Every value goes
+ * through the flag grammar: list flags are CSV records, so a group named `a,b` stays one group.
  * @see https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview
  */
 export function renderOAuth2ProxyArgs(s: OAuth2ProxySettings): string[] {
+  const at = (field: string): ValueLocation => ({ path: s.path, field });
   const dotted = (d: string) => (d.startsWith('.') ? d : `.${d}`);
   return [
-    '--provider=keycloak-oidc',
-    `--oidc-issuer-url=${s.issuerUrl}`,
-    `--redirect-url=${s.redirectUrl}`,
-    '--upstream=static://200',
+    `--provider=${s.provider}`,
+    flagArgument('oidc-issuer-url', s.issuerUrl, at('issuerUrl')),
+    flagArgument('redirect-url', s.redirectUrl, at('redirectUrl')),
+    '--upstream=static://202',
     `--http-address=0.0.0.0:${s.port}`,
     // Behind Traefik: take the original host/URI from X-Forwarded-* to build redirects.
     '--reverse-proxy=true',
-    // X-Auth-Request-User/-Email/-Groups on the /oauth2/auth answer, for authResponseHeaders.
+    // X-Auth-Request-User/-Email/-Groups on the answer, for authResponseHeaders.
     '--set-xauthrequest=true',
+    // Unauthenticated: straight to the login, rather than a sign-in page with a button.
+    '--skip-provider-button=true',
     '--code-challenge-method=S256',
-    ...s.cookieDomains.map((d) => `--cookie-domain=${d}`),
+    ...s.cookieDomains.map((d, i) => listFlagArgument('cookie-domain', d, at(`cookieDomains[${i}]`))),
     // Post-login redirects may go back to any app under the cookie domain, and nowhere else.
-    ...s.cookieDomains.map((d) => `--whitelist-domain=${dotted(d)}`),
-    `--cookie-name=${s.cookieName}`,
+    ...s.cookieDomains.map((d, i) => listFlagArgument('whitelist-domain', dotted(d), at(`cookieDomains[${i}]`))),
+    flagArgument('cookie-name', s.cookieName, at('cookieName')),
     `--cookie-secure=${s.cookieSecure}`,
     `--cookie-samesite=${s.cookieSameSite}`,
-    ...s.emailDomains.map((d) => `--email-domain=${d}`),
-    ...s.allowedGroups.map((g) => `--allowed-group=${g}`),
+    ...s.emailDomains.map((d, i) => listFlagArgument('email-domain', d, at(`emailDomains[${i}]`))),
+    ...s.allowedGroups.map((g, i) => listFlagArgument('allowed-group', g, at(`allowedGroups[${i}]`))),
   ];
 }

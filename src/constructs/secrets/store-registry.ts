@@ -1,0 +1,16 @@
+import type { IConstruct } from 'constructs';
+import { AppPlan } from '../plan/app-plan';
+
+/** A secret store gatewright created, as the whole-app namespace check needs it. */
+export interface DeclaredStore {
+  readonly name: string;
+  readonly kind: 'SecretStore' | 'ClusterSecretStore';
+  readonly namespace?: string;
+  /** Construct path, for messages. */
+  readonly path: string;
+}
+
+/** The stores of `scope`'s app, in creation order (stores add themselves). */
+export function storeRegistryOf(scope: IConstruct): DeclaredStore[] {
+  return AppPlan.of(scope).singleton('secret-stores', () => [] as DeclaredStore[]);
+}
