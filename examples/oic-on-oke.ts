@@ -50,6 +50,8 @@ export function declareOicEcho(scope: Construct, gateway: IGateway, client: OicC
     clientId: client.clientId,
     clientSecret: client.clientSecret,
     scopes: [client.scope],
+    // The OIC instance the token is for; Traefik Hub's oAuthClientCredentials requires an audience.
+    audience: 'https://myinst.integration.ocp.oraclecloud.com:443',
   });
 
   return new SecuredApi(scope, 'echo', {

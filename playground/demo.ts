@@ -120,6 +120,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       tokenUrl: 'https://auth.demo.test/oauth2/token',
       clientId: SecretRef.fromSecret('demo-oauth-client', 'clientID'),
       clientSecret: SecretRef.fromSecret('demo-oauth-client', 'clientSecret'),
+      audience: 'https://api.demo.test',
     }),
   });
   const config = renderProxyConfig([api.route], {

@@ -13,6 +13,7 @@ import type { IBackend } from './backends/backend';
 import type { IGateway } from './gateways/gateway';
 import { rejectPlaintext, SecretRef } from './secrets/secret-ref';
 import { registerSessionProvider } from './gateways/session-providers';
+import { keysOf, listProp, rejectUnknownProps } from './props/check-props';
 import { TopologyExport } from './topology/topology-export';
 import { VirtualEndpoint } from './virtual-endpoint';
 
@@ -91,6 +92,33 @@ export interface SecuredApiProps {
   readonly name?: string;
 }
 
+const SECURED_API_PROPS = keysOf<SecuredApiProps>()([
+  'gateway',
+  'host',
+  'backend',
+  'clientAuth',
+  'endpoint',
+  'path',
+  'upstreamAuth',
+  'methods',
+  'scopes',
+  'claims',
+  'preserveHost',
+  'forwardCookies',
+  'forwardingHeaders',
+  'timeoutSeconds',
+  'name',
+]);
+
+/** Model fields as the SecuredApi props they come from, for error messages. */
+const FIELD_ALIASES = [
+  ['pathPrefix', 'path'],
+  ['authorization.methods', 'methods'],
+  ['authorization.scopes', 'scopes'],
+  ['authorization.claims', 'claims'],
+  ['rewrite', 'endpoint'],
+] as const;
+
 /**
  * One API exposed through a gateway: who may call it (client auth, methods, scopes), where
  * it goes (backend, virtual endpoint) and with which credential the gateway calls the
@@ -105,6 +133,7 @@ export class SecuredApi extends Construct {
   constructor(scope: Construct, id: string, props: SecuredApiProps) {
     super(scope, id);
     const path = this.node.path;
+    rejectUnknownProps(props, SECURED_API_PROPS, path, 'SecuredApi');
     if (!(props.clientAuth instanceof ClientAuth)) {
       throw new GatewrightError({
         code: ErrorCode.INVALID_PROPS,
@@ -150,9 +179,9 @@ export class SecuredApi extends Construct {
         pathPrefix: props.endpoint?.path ?? props.path ?? '/',
         clientAuth: props.clientAuth._toModel(path),
         authorization: {
-          methods: [...(props.methods ?? [])],
-          scopes: [...(props.scopes ?? [])],
-          claims: { ...(props.claims ?? {}) },
+          methods: listProp(props.methods, path, 'methods', "['GET']"),
+          scopes: listProp(props.scopes, path, 'scopes', "['orders:read']"),
+          claims: props.claims ?? {},
         },
         upstreamAuth: upstream.flatMap((c) => c._toUpstreamModels(path)),
         rewrite: props.endpoint?._toRewriteModel() ?? { kind: 'none' },
@@ -163,6 +192,8 @@ export class SecuredApi extends Construct {
         ...(props.timeoutSeconds !== undefined ? { timeoutSeconds: props.timeoutSeconds } : {}),
       },
       path,
+      '',
+      FIELD_ALIASES,
     );
     const session = props.clientAuth._sessionMiddleware();
     if (session && this.route.clientAuth.kind === 'oidcSession') registerSessionProvider(this, this.route.clientAuth.provider, session);
@@ -180,14 +211,14 @@ export class SecuredApi extends Construct {
 function upstreamCredentialsOf(value: SecuredApiProps['upstreamAuth'], path: string): readonly IUpstreamCredential[] {
   const list: readonly unknown[] = value === undefined ? [] : Array.isArray(value) ? value : [value];
   list.forEach((c, i) => {
-    const field = Array.isArray(value) ? `upstreamAuth.${i}` : 'upstreamAuth';
+    const field = Array.isArray(value) ? `upstreamAuth[${i}]` : 'upstreamAuth';
     if (typeof c === 'string') rejectPlaintext(path, field);
     if (typeof (c as Partial<IUpstreamCredential> | undefined)?._toUpstreamModels !== 'function') {
       throw new GatewrightError({
         code: ErrorCode.INVALID_PROPS,
         path,
         field,
-        problem: c instanceof SecretRef ? `is a bare ${String(c)}; the gateway does not know how to send it` : 'is not an upstream credential',
+        problem: c instanceof SecretRef ? 'is a bare SecretRef; the gateway does not know how to send it' : 'is not an upstream credential',
         fix: c instanceof SecretRef
           ? 'say how it travels, e.g. UpstreamCredential.header("Authorization", ref, { prefix: "Bearer " })'
           : 'pass an UpstreamOAuth, or a credential from UpstreamCredential.header / headers / queryParam / basicAuth / combine',

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { parseOrThrow, urlPath, type RewriteModel } from '../model';
+import { keysOf, rejectUnknownProps } from './props/check-props';
 
 /** Props of {@link VirtualEndpoint}. */
 export interface VirtualEndpointProps {
@@ -15,6 +16,8 @@ export interface VirtualEndpointProps {
 
 const propsSchema = z.object({ path: urlPath, target: urlPath });
 
+const VIRTUAL_ENDPOINT_PROPS = keysOf<VirtualEndpointProps>()(['path', 'target']);
+
 /**
  * A "virtual endpoint": a short public path that the gateway rewrites to a long backend
  * path with an anchored regex, so `/echoes` or `/echo/../admin` can never reach anything
@@ -28,6 +31,7 @@ export class VirtualEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: VirtualEndpointProps) {
     super(scope, id);
+    rejectUnknownProps(props, VIRTUAL_ENDPOINT_PROPS, this.node.path, 'VirtualEndpoint');
     const p = parseOrThrow(propsSchema, props, this.node.path);
     this.path = p.path;
     this.target = p.target;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { claimName, claimValue, headerName, httpsUrl, safeRecord } from './names';
+import { claimName, claimValue, headerName, httpsUrl, noControlCharacters, safeRecord } from './names';
 import { secretRefSchema } from './secret-ref';
 
 /** JWS algorithms a gateway may accept. `none` and HMAC with a public JWKS never appear here. */
@@ -11,8 +11,10 @@ const AUDIENCE_REQUIRED = 'is required: pin at least one audience (the "aud" cla
 export const jwtClientAuthSchema = z.object({
   kind: z.literal('jwt'),
   jwksUrl: httpsUrl('jwksUrl'),
-  issuer: claimValue.pipe(z.string({ error: ISSUER_REQUIRED }).min(1, { message: ISSUER_REQUIRED })),
-  audience: z.array(claimValue.pipe(z.string().min(1)), { error: AUDIENCE_REQUIRED }).min(1, { message: AUDIENCE_REQUIRED }),
+  issuer: z.string({ error: ISSUER_REQUIRED }).min(1, { message: ISSUER_REQUIRED }).refine(noControlCharacters, { message: 'must not contain control characters' }),
+  audience: z
+    .array(z.string().min(1).refine(noControlCharacters, { message: 'must not contain control characters' }), { error: AUDIENCE_REQUIRED })
+    .min(1, { message: AUDIENCE_REQUIRED }),
   algorithms: z.array(z.enum(JWT_ALGORITHMS)).min(1).default(['RS256']),
   /** Exact-match claim checks beyond iss/aud/scope. */
   requiredClaims: safeRecord(claimName, claimValue).default({}),

@@ -207,8 +207,14 @@ export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'O
 export const httpMethod = z.enum(HTTP_METHODS);
 export type HttpMethodName = z.infer<typeof httpMethod>;
 
+/** True when `v` has no C0 control character or DEL: what any value compared by an engine needs. */
+export function noControlCharacters(v: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\u0000-\u001f\u007f]/.test(v);
+}
+
 /** A JWT claim name: non-empty text without control characters. */
-export const claimName = z.string().min(1).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'must not contain control characters' });
+export const claimName = z.string().min(1).refine(noControlCharacters, { message: 'must not contain control characters' });
 
 /** A claim value compared for equality: text without control characters. */
-export const claimValue = z.string().refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'must not contain control characters' });
+export const claimValue = z.string().refine(noControlCharacters, { message: 'must not contain control characters' });

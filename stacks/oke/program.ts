@@ -112,6 +112,7 @@ export function oicChart(app: App, cfg: OkeStackConfig): Chart {
       clientId: creds(cfg.vaultSecrets.clientId, 'clientID'),
       clientSecret: creds(cfg.vaultSecrets.clientSecret, 'clientSecret'),
       scopes: [creds(cfg.vaultSecrets.scope, 'scope')],
+      audience: `https://${cfg.oicHost}:443`,
     }),
   });
   new GatewayNetworkPolicies(chart, 'traefik-fence', {

@@ -142,7 +142,7 @@ describe('GatewayNetworkPolicies', () => {
   it('rejects a cluster CIDR that is not one', () => {
     const err = catchError(() => synth({ clusterCidrs: ['10.0.0.0'] }));
     expect(err.code).toBe(ErrorCode.INVALID_PROPS);
-    expect(err.field).toBe('clusterCidrs.0');
+    expect(err.field).toBe('clusterCidrs[0]');
   });
 
   it('rejects the gateway’s or the edge’s own namespace as a client namespace', () => {
@@ -155,7 +155,7 @@ describe('GatewayNetworkPolicies', () => {
   it('rejects a /0 cluster CIDR, which the API server refuses as an ipBlock except of 0.0.0.0/0', () => {
     const err = catchError(() => synth({ clusterCidrs: ['10.0.0.0/16', '0.0.0.0/0'] }));
     expect(err.code).toBe(ErrorCode.INVALID_PROPS);
-    expect(err.field).toBe('clusterCidrs.1');
+    expect(err.field).toBe('clusterCidrs[1]');
   });
 
   it('rejects an empty cluster CIDR list: internet egress would include the cluster', () => {

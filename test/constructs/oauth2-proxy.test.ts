@@ -40,19 +40,20 @@ const app = (scope: ReturnType<typeof setup>, gateway: IGateway, id: string, hos
 const container = (objects: KubeObject[]) => findObject(objects, 'Deployment', 'oauth2-proxy').spec.template.spec.containers[0];
 
 describe('OAuth2ProxyAuth', () => {
-  it('runs a pinned OAuth2 Proxy in forward-auth mode against Keycloak', () => {
+  it('runs OAuth2 Proxy v7.15.3 (its newest release) in forward-auth mode against Keycloak', () => {
     const s = setup({ allowedGroups: ['/platform'], emailDomains: ['example.com'] });
     const c = container(synthObjects(s.chart));
     expect(c.image).toBe(OAUTH2_PROXY_IMAGE);
-    expect(OAUTH2_PROXY_IMAGE).toMatch(/:v\d+\.\d+\.\d+$/);
+    expect(OAUTH2_PROXY_IMAGE).toBe('quay.io/oauth2-proxy/oauth2-proxy:v7.15.3');
     expect(c.args).toEqual([
       '--provider=keycloak-oidc',
       '--oidc-issuer-url=https://sso.example.com/realms/apps',
       '--redirect-url=https://auth.apps.example.com/oauth2/callback',
-      '--upstream=static://200',
+      '--upstream=static://202',
       '--http-address=0.0.0.0:4180',
       '--reverse-proxy=true',
       '--set-xauthrequest=true',
+      '--skip-provider-button=true',
       '--code-challenge-method=S256',
       '--cookie-domain=.apps.example.com',
       '--whitelist-domain=.apps.example.com',
@@ -76,32 +77,47 @@ describe('OAuth2ProxyAuth', () => {
     expect(objects.some((o) => o.kind === 'Secret')).toBe(false);
   });
 
-  it('renders the forwardAuth Middleware on /oauth2/auth with the X-Auth-Request headers', () => {
+  it('renders one forwardAuth Middleware to the static upstream, with the X-Auth-Request headers and no errors Middleware', () => {
     const objects = synthObjects(setup().chart);
-    expect(findObject(objects, 'Middleware', 'oauth2-proxy-forward-auth').spec.forwardAuth).toEqual({
-      address: 'http://oauth2-proxy.apps.svc.cluster.local:4180/oauth2/auth',
-      trustForwardHeader: true,
-      authResponseHeaders: ['X-Auth-Request-User', 'X-Auth-Request-Email', 'X-Auth-Request-Groups'],
+    // OAuth2 Proxy answers the sub-request itself: 202 with identity headers, or a redirect into
+    // the login that forwardAuth hands to the browser. An errors Middleware would also turn the
+    // app's own 401s into the sign-in page.
+    expect(findObject(objects, 'Middleware', 'oauth2-proxy-auth').spec).toEqual({
+      forwardAuth: {
+        address: 'http://oauth2-proxy.apps.svc.cluster.local:4180/',
+        trustForwardHeader: true,
+        authResponseHeaders: ['X-Auth-Request-User', 'X-Auth-Request-Email', 'X-Auth-Request-Groups', 'X-Auth-Request-Preferred-Username'],
+      },
     });
-    expect(findObject(objects, 'Middleware', 'oauth2-proxy-sign-in').spec.errors).toEqual({
-      status: ['401'],
-      service: { name: 'oauth2-proxy', port: 4180 },
-      query: '/oauth2/sign_in?rd={url}',
-    });
-    expect(findObject(objects, 'Middleware', 'oauth2-proxy-auth').spec.chain.middlewares).toEqual([{ name: 'oauth2-proxy-sign-in' }, { name: 'oauth2-proxy-forward-auth' }]);
+    expect(objects.filter((o) => o.kind === 'Middleware').map((o) => o.metadata.name)).toEqual(['oauth2-proxy-auth']);
     expect(findObject(objects, 'Service', 'oauth2-proxy').spec.ports).toEqual([{ name: 'http', port: 4180, targetPort: 'http', protocol: 'TCP' }]);
   });
 
-  it('gives SecuredApis an oidcSession client auth pointing at its chain', () => {
+  it('keeps a group with a comma one group (pflag reads list flags as CSV)', () => {
+    const c = container(synthObjects(setup({ allowedGroups: ['admins,everyone', 'ops'] }).chart));
+    expect(c.args.filter((a: string) => a.startsWith('--allowed-group='))).toEqual(['--allowed-group="admins,everyone"', '--allowed-group=ops']);
+  });
+
+  it('refuses a public-suffix cookie domain, which would send the session to every site under it', () => {
+    for (const domain of ['.github.io', '.co.uk', 'com']) {
+      const e = catchError(() => setup({ cookieDomains: [domain], redirectUrl: 'https://auth.apps.example.com/oauth2/callback' }));
+      expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+      expect(e.field).toBe('cookieDomains[0]');
+    }
+    expect(catchError(() => setup({ cookieDomains: ['.github.io'] })).message).toBe(
+      '[test/auth] cookieDomains[0]: is a public suffix: browsers would send the session cookie to every site under it; use your own domain, e.g. ".apps.example.com"',
+    );
+  });
+
+  it('gives SecuredApis an oidcSession client auth naming it as the session provider', () => {
     const { auth } = setup();
     expect(auth.clientAuth()._toModel()).toEqual({
       kind: 'oidcSession',
-      authAddress: 'http://oauth2-proxy.apps.svc.cluster.local:4180/oauth2/auth',
-      middlewareName: 'oauth2-proxy-auth',
-      middlewareNamespace: 'apps',
-      responseHeaders: ['X-Auth-Request-User', 'X-Auth-Request-Email', 'X-Auth-Request-Groups'],
-      provider: 'oauth2-proxy/oauth2-proxy',
+      authAddress: 'http://oauth2-proxy.apps.svc.cluster.local:4180/',
+      responseHeaders: ['X-Auth-Request-User', 'X-Auth-Request-Email', 'X-Auth-Request-Groups', 'X-Auth-Request-Preferred-Username'],
+      provider: 'oauth2-proxy/apps/oauth2-proxy',
     });
+    expect(auth.clientAuth()._sessionMiddleware()).toEqual({ name: 'oauth2-proxy-auth', namespace: 'apps' });
   });
 
   it('routes /oauth2/ on the callback host and every protected host (Traefik Hub)', () => {
@@ -115,7 +131,7 @@ describe('OAuth2ProxyAuth', () => {
     // App routes carry explicit priorities now; /oauth2/ must still win on their hosts.
     const grafana = findObject(objects, 'IngressRoute', 'grafana').spec.routes[0];
     expect(callback.priority).toBeGreaterThan(grafana.priority);
-    expect(grafana.middlewares).toEqual([{ name: 'oauth2-proxy-auth' }]);
+    expect(grafana.middlewares).toEqual([{ name: 'gateway-untrusted-headers' }, { name: 'oauth2-proxy-auth' }]);
   });
 
   it('works with the open-source TraefikGateway too', () => {
@@ -123,7 +139,7 @@ describe('OAuth2ProxyAuth', () => {
     const gateway = new TraefikGateway(s.chart, 'gateway');
     app(s, gateway, 'grafana', 'dashboards.apps.example.com');
     const objects = synthObjects(s.chart);
-    expect(findObject(objects, 'IngressRoute', 'grafana').spec.routes[0].middlewares).toEqual([{ name: 'oauth2-proxy-auth' }]);
+    expect(findObject(objects, 'IngressRoute', 'grafana').spec.routes[0].middlewares).toEqual([{ name: 'gateway-untrusted-headers' }, { name: 'oauth2-proxy-auth' }]);
   });
 
   it('rejects an app host outside the cookie domain (the endless-login failure)', () => {
@@ -174,18 +190,25 @@ describe('OAuth2ProxyAuth', () => {
     expect(e.field).toBe('cookieSameSite');
   });
 
-  it('rejects an app on a gateway in another namespace (Traefik resolves middleware names locally)', () => {
+  it('rejects an app on a gateway in another namespace unless Traefik allows cross-namespace references', () => {
     const s = setup();
     const gateway = new TraefikHubGateway(s.chart, 'gateway', { namespace: 'edge' });
-    app(s, gateway, 'grafana', 'dashboards.apps.example.com');
-    expect(() => synthObjects(s.chart)).toThrow('Traefik resolves middleware names in the route\'s namespace');
+    const e = catchError(() => app(s, gateway, 'grafana', 'dashboards.apps.example.com'));
+    expect(e.code).toBe(ErrorCode.CROSS_NAMESPACE);
+    expect(e.message).toContain('the session Middleware "oauth2-proxy-auth" lives in namespace "apps"');
+    const across = new TraefikHubGateway(s.chart, 'across', { namespace: 'edge', allowCrossNamespace: true });
+    app(s, across, 'mlflow', 'mlflow.apps.example.com');
+    expect(findObject(synthObjects(s.chart), 'IngressRoute', 'mlflow').spec.routes[0].middlewares).toEqual([
+      { name: 'across-untrusted-headers' },
+      { name: 'oauth2-proxy-auth', namespace: 'apps' },
+    ]);
   });
 
   it('is refused by the Oathkeeper gateway with the Traefik alternative', () => {
     const s = setup();
     const e = catchError(() => app(s, new OathkeeperGateway(s.chart, 'oathkeeper'), 'grafana', 'dashboards.apps.example.com'));
     expect(e.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
-    expect(e.message).toContain('TraefikHubGateway');
+    expect(e.message).toContain('Fix: attach this API to TraefikHubGateway or TraefikGateway');
   });
 
   it('matches the reviewed YAML snapshot', async () => {

@@ -11,6 +11,7 @@ import {
   ReferenceProxy,
   ReferenceProxyGateway,
   SecuredApi,
+  ServiceBackend,
   TraefikGateway,
   UpstreamCredential,
   VirtualEndpoint,
@@ -95,7 +96,7 @@ describe('ReferenceProxyGateway (the proxy is the gateway)', () => {
   it('exposed through OSS Traefik: one IngressRoute per API to the proxy, Host passed on, methods left to the proxy', () => {
     const { chart, maps, gateway } = setup({ expose: ProxyExposure.traefik({ entryPoints: ['websecure'], tls: { secretName: 'partners-tls' } }) });
     maps();
-    expect(gateway._toGatewayModel()).toMatchObject({ entryPoints: ['websecure'], tls: { secretName: 'partners-tls' } });
+    expect(gateway._toGatewayModel()).toMatchObject({ listeners: ['websecure'], tls: 'Secret partners-tls' });
     const ir = findObject(synthObjects(chart), 'IngressRoute', 'maps');
     expect(ir.metadata.namespace).toBe('edge');
     expect(ir.spec).toEqual({
@@ -112,7 +113,7 @@ describe('ReferenceProxyGateway (the proxy is the gateway)', () => {
     });
   });
 
-  it('keeps the forwardAuth endpoint unreachable through a catch-all IngressRoute', () => {
+  it('sends a catch-all route to the traffic port, which never serves forwardAuth (it has a listener of its own)', () => {
     const { chart, gateway } = setup({ expose: ProxyExposure.traefik() });
     new SecuredApi(chart, 'root', {
       gateway,
@@ -120,15 +121,27 @@ describe('ReferenceProxyGateway (the proxy is the gateway)', () => {
       backend: new ExternalNameBackend(chart, 'root-backend', { externalName: 'www.example.org' }),
       clientAuth: JWT(),
     });
-    expect(findObject(synthObjects(chart), 'IngressRoute', 'root').spec.routes[0].match).toBe(
-      'Host(`partners.example.com`) && !PathPrefix(`/_gatewright/forward-auth`)',
-    );
+    const route = findObject(synthObjects(chart), 'IngressRoute', 'root').spec.routes[0];
+    expect(route.match).toBe('Host(`partners.example.com`)');
+    expect(route.services[0].port).toBe(gateway.proxy.port);
   });
 
   it('addresses a proxy in another namespace across namespaces', () => {
     const chart = testChart('edge');
     const proxy = new ReferenceProxy(chart, 'shared', { namespace: 'gatewright' });
-    const gateway = new ReferenceProxyGateway(chart, 'gateway', { proxy, expose: ProxyExposure.traefik() });
+    const refused = new ReferenceProxyGateway(chart, 'refused', { proxy, expose: ProxyExposure.traefik() });
+    const e = catchError(
+      () =>
+        new SecuredApi(chart, 'refused-orders', {
+          gateway: refused,
+          host: 'api.example.com',
+          backend: ServiceBackend.fromServiceName('orders', { port: 8080 }),
+          clientAuth: JWT(),
+        }),
+    );
+    expect(e.code).toBe(ErrorCode.CROSS_NAMESPACE);
+    expect(e.message).toContain('the reference proxy "shared" lives in namespace "gatewright"');
+    const gateway = new ReferenceProxyGateway(chart, 'gateway', { proxy, expose: ProxyExposure.traefik(), allowCrossNamespace: true });
     new SecuredApi(chart, 'orders', {
       gateway,
       host: 'api.example.com',
@@ -200,7 +213,7 @@ describe('ReferenceProxyGateway (the proxy is the gateway)', () => {
     expect(err.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
     expect(err.path).toBe('test/portal');
     expect(err.field).toBe('clientAuth');
-    expect(err.message).toContain('TraefikGateway or TraefikHubGateway');
+    expect(err.message).toContain('Fix: attach this API to TraefikHubGateway or TraefikGateway');
   });
 
   it('renders a stable manifest', async () => {

@@ -18,6 +18,12 @@ import {
 } from '../../src';
 import { findObject, synthObjects, testChart, toYaml, type KubeObject } from '../support/synth';
 import { catchError } from '../support/errors';
+import { FORWARDING_HEADERS, REWRITE_TRACE_HEADERS } from '../../src/plan/request-transformation';
+
+/** Forwarding facts Traefik adds and X-Replaced-Path: removed before an external backend. */
+const HIDDEN = Object.fromEntries(
+  [...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS].filter((h) => h !== 'Forwarded' && h !== 'X-Forwarded-Prefix').map((h) => [h, '']),
+);
 
 const JWT = () => ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'partners' });
 
@@ -37,7 +43,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
   it('is the TRAEFIK engine and creates its reference proxy in the gateway namespace', () => {
     const { chart, gateway } = setup();
     expect(gateway.engine).toBe(GatewayEngine.TRAEFIK);
-    expect(gateway._toGatewayModel()).toMatchObject({ engine: 'traefik', namespace: 'edge', entryPoints: ['websecure'] });
+    expect(gateway._toGatewayModel()).toEqual({ name: 'gateway', path: 'test/gateway', engine: 'traefik', namespace: 'edge', listeners: ['websecure'], tls: 'cert resolver le' });
     const objects = synthObjects(chart);
     expect(findObject(objects, 'Deployment', 'gateway-proxy').metadata.namespace).toBe('edge');
     expect(findObject(objects, 'Service', 'gateway-proxy').metadata.namespace).toBe('edge');
@@ -63,9 +69,9 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
       },
     });
     // The proxy's answer replaces the caller's Authorization, so the strip step (external
-    // backend) removes only the caller's cookies.
-    expect(ingressMiddlewares(objects, 'crm')).toEqual(['crm-auth']);
-    expect(findObject(objects, 'Middleware', 'crm-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '' } } });
+    // backend) removes the caller's cookies and the forwarding headers only.
+    expect(ingressMiddlewares(objects, 'crm')).toEqual(['gateway-untrusted-headers', 'crm-forward-auth', 'crm-strip-caller']);
+    expect(findObject(objects, 'Middleware', 'crm-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...HIDDEN } } });
   });
 
   it('puts the route, unchanged, into the proxy config (parsed back by the proxy schema)', () => {
@@ -107,22 +113,37 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     expect(findObject(objects, 'Middleware', 'me-forward-auth').spec.forwardAuth.authResponseHeaders).toEqual(['X-Subject']);
   });
 
-  it('strips the caller token when no upstream credential replaces it: forwardAuth → strip, as one chain', () => {
+  it('strips the caller token when no upstream credential replaces it: untrusted headers → forwardAuth → strip', () => {
     const { chart, api } = setup();
     api('weather', { path: '/weather', clientAuth: JWT(), upstreamAuth: UpstreamCredential.header('X-API-Key', SecretRef.fromSecret('weather', 'key')) });
     const objects = synthObjects(chart);
-    expect(findObject(objects, 'Middleware', 'weather-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Authorization: '', Cookie: '' } } });
-    expect(findObject(objects, 'Middleware', 'weather-auth').spec).toEqual({
-      chain: { middlewares: [{ name: 'weather-forward-auth' }, { name: 'weather-strip-caller' }] },
+    expect(findObject(objects, 'Middleware', 'weather-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Authorization: '', Cookie: '', ...HIDDEN } } });
+    expect(ingressMiddlewares(objects, 'weather')).toEqual(['gateway-untrusted-headers', 'weather-forward-auth', 'weather-strip-caller']);
+  });
+
+  it('removes caller-supplied identity headers on every route with one gateway Middleware, before forwardAuth', () => {
+    const { chart, api } = setup();
+    api('me', {
+      path: '/me',
+      clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'partners', forwardClaims: { 'X-Subject': 'sub' } }),
     });
-    expect(ingressMiddlewares(objects, 'weather')).toEqual(['weather-auth']);
+    api('status', { path: '/status', clientAuth: ClientAuth.none() });
+    const objects = synthObjects(chart);
+    const untrusted = findObject(objects, 'Middleware', 'gateway-untrusted-headers');
+    expect(untrusted.metadata.namespace).toBe('edge');
+    const removed = untrusted.spec.headers.customRequestHeaders;
+    // OAuth2 Proxy's, web servers' and cloud edges' identity headers, overrides, and X-Subject,
+    // which this gateway sets on /me: a caller on /status must not send its own.
+    expect(removed).toMatchObject({ 'X-Forwarded-User': '', 'X-Auth-Request-User': '', 'X-Remote-User': '', 'X-Original-Url': '', 'X-Http-Method-Override': '', Forwarded: '', 'X-Subject': '' });
+    expect(Object.values(removed).every((v) => v === '')).toBe(true);
+    expect(ingressMiddlewares(objects, 'status')[0]).toBe('gateway-untrusted-headers');
   });
 
   it('strips the caller API key header with an empty OSS headers value', () => {
     const { chart, api } = setup();
     api('orders', { path: '/orders', clientAuth: ClientAuth.apiKey({ header: 'X-Partner-Key', keys: [SecretRef.fromSecret('partner-keys', 'a')] }) });
     const objects = synthObjects(chart);
-    expect(findObject(objects, 'Middleware', 'orders-strip-caller').spec.headers.customRequestHeaders).toEqual({ 'X-Partner-Key': '', Cookie: '' });
+    expect(findObject(objects, 'Middleware', 'orders-strip-caller').spec.headers.customRequestHeaders).toEqual({ 'X-Partner-Key': '', Cookie: '', ...HIDDEN });
     expect(findObject(objects, 'Middleware', 'orders-forward-auth').spec.forwardAuth.authResponseHeaders).toBeUndefined();
   });
 
@@ -133,20 +154,21 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     api('shop', { path: '/shop', clientAuth: ClientAuth.none(), backend: inCluster });
     api('forwarded', { path: '/forwarded', clientAuth: ClientAuth.none(), forwardCookies: true });
     const objects = synthObjects(chart);
-    expect(findObject(objects, 'Middleware', 'wiki-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '' } } });
-    expect(ingressMiddlewares(objects, 'shop')).toEqual([]);
-    expect(ingressMiddlewares(objects, 'forwarded')).toEqual([]);
+    expect(findObject(objects, 'Middleware', 'wiki-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...HIDDEN } } });
+    expect(ingressMiddlewares(objects, 'shop')).toEqual(['gateway-untrusted-headers']);
+    expect(ingressMiddlewares(objects, 'forwarded')).toEqual(['gateway-untrusted-headers', 'forwarded-strip-caller']);
+    expect(findObject(objects, 'Middleware', 'forwarded-strip-caller').spec).toEqual({ headers: { customRequestHeaders: HIDDEN } });
   });
 
   it('keeps a Cookie the proxy answer sets as the upstream credential', () => {
     const { chart, api } = setup();
     api('legacy-ui', { path: '/ui', clientAuth: JWT(), upstreamAuth: UpstreamCredential.header('Cookie', SecretRef.fromSecret('ui', 'session')) });
     const objects = synthObjects(chart);
-    expect(findObject(objects, 'Middleware', 'legacy-ui-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Authorization: '' } } });
+    expect(findObject(objects, 'Middleware', 'legacy-ui-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Authorization: '', ...HIDDEN } } });
     expect(findObject(objects, 'Middleware', 'legacy-ui-forward-auth').spec.forwardAuth.authResponseHeaders).toEqual(['Cookie']);
   });
 
-  it('orders forwardAuth (auth + credential) → strip caller → rewrite', () => {
+  it('orders untrusted headers → forwardAuth (auth + credential) → rewrite → strip (X-Replaced-Path exists only after the rewrite)', () => {
     const { chart, api } = setup();
     api('legacy', {
       endpoint: new VirtualEndpoint(chart, 'legacy-endpoint', { path: '/legacy', target: '/soap/v2/services' }),
@@ -154,8 +176,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
       upstreamAuth: UpstreamCredential.header('X-Upstream-Key', SecretRef.fromSecret('legacy', 'key')),
     });
     const objects = synthObjects(chart);
-    expect(ingressMiddlewares(objects, 'legacy')).toEqual(['legacy-auth', 'legacy-rewrite']);
-    expect(findObject(objects, 'Middleware', 'legacy-auth').spec.chain.middlewares).toEqual([{ name: 'legacy-forward-auth' }, { name: 'legacy-strip-caller' }]);
+    expect(ingressMiddlewares(objects, 'legacy')).toEqual(['gateway-untrusted-headers', 'legacy-forward-auth', 'legacy-rewrite', 'legacy-strip-caller']);
     expect(findObject(objects, 'Middleware', 'legacy-rewrite').spec).toEqual({
       replacePathRegex: { regex: '^/legacy(/.*)?$', replacement: '/soap/v2/services$1' },
     });
@@ -176,7 +197,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
           match: 'Host(`api.example.com`) && (Path(`/orders`) || PathPrefix(`/orders/`))',
           // exact host (300 × 100,000) + length of "/orders"
           priority: 30_000_014,
-          middlewares: [{ name: 'orders-auth' }],
+          middlewares: [{ name: 'gateway-untrusted-headers' }, { name: 'orders-forward-auth' }, { name: 'orders-strip-caller' }],
           services: [{ kind: 'Service', name: 'backend', port: 443, scheme: 'https', passHostHeader: false }],
         },
       ],
@@ -209,8 +230,8 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     const { chart, api, gateway } = setup();
     api('status', { path: '/status', clientAuth: ClientAuth.none() });
     const objects = synthObjects(chart);
-    // Only the removal of the caller's cookies (external backend), no forwardAuth.
-    expect(ingressMiddlewares(objects, 'status')).toEqual(['status-strip-caller']);
+    // Only removals (untrusted headers; the caller's cookies and forwarding headers toward an external backend), no forwardAuth.
+    expect(ingressMiddlewares(objects, 'status')).toEqual(['gateway-untrusted-headers', 'status-strip-caller']);
     expect(gateway.proxy.routes).toEqual([]);
   });
 
@@ -218,8 +239,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     const { chart, api } = setup();
     api('quotes', { path: '/quotes', clientAuth: ClientAuth.none(), upstreamAuth: UpstreamCredential.header('X-Key', SecretRef.fromSecret('quotes', 'key')) });
     const objects = synthObjects(chart);
-    expect(ingressMiddlewares(objects, 'quotes')).toEqual(['quotes-auth']);
-    expect(findObject(objects, 'Middleware', 'quotes-auth').spec.chain.middlewares).toEqual([{ name: 'quotes-forward-auth' }, { name: 'quotes-strip-caller' }]);
+    expect(ingressMiddlewares(objects, 'quotes')).toEqual(['gateway-untrusted-headers', 'quotes-forward-auth', 'quotes-strip-caller']);
   });
 
   it('copies a request header into an upstream header through the proxy', () => {
@@ -244,7 +264,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
   it('uses a ReferenceProxy passed in, in another namespace, for the forwardAuth address', () => {
     const chart = testChart('edge');
     const proxy = new ReferenceProxy(chart, 'auth', { namespace: 'gatewright', port: 8000, forwardAuthPath: '/fa' });
-    const gateway = new TraefikGateway(chart, 'gateway', { proxy });
+    const gateway = new TraefikGateway(chart, 'gateway', { proxy, allowCrossNamespace: true });
     new SecuredApi(chart, 'orders', {
       gateway,
       host: 'api.example.com',
@@ -267,9 +287,9 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     expect(err.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
     expect(err.path).toBe('test/maps');
     expect(err.field).toBe('upstreamAuth.queryParam(key)');
-    expect(err.message).toContain('[test/maps] upstreamAuth.queryParam(key):');
-    expect(err.message).toContain('ReferenceProxyGateway');
-    expect(err.message).not.toContain('maps:key');
+    expect(err.message).toBe(
+      '[test/maps] upstreamAuth.queryParam(key): asks for an upstream query parameter, which open-source Traefik cannot express: a forwardAuth answer can only carry headers, so the proxy cannot add a parameter to the request URL. Fix: attach this API to ReferenceProxyGateway or TraefikHubGateway, or drop the prop',
+    );
   });
 
   it('fails synth for a session-protected route that also needs an upstream credential', () => {
@@ -283,7 +303,8 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     );
     expect(err.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
     expect(err.field).toBe('upstreamAuth');
-    expect(err.message).toContain('oidcSession (oauth2-proxy)');
+    expect(err.message).toContain('asks for a browser session plus an upstream credential, which open-source Traefik cannot express');
+    expect(err.message).toContain('Fix: attach this API to TraefikHubGateway');
   });
 
   it('runs a session check alone through the provider middleware, without the proxy', () => {
@@ -292,8 +313,9 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
       path: '/portal',
       clientAuth: ClientAuth.oidcSession({ authAddress: 'http://oauth2-proxy.auth.svc/oauth2/auth', middlewareName: 'oauth2-proxy', provider: 'oauth2-proxy' }),
     });
-    // The session check first; then the caller's cookies (the session's too) stop at the gateway.
-    expect(ingressMiddlewares(synthObjects(chart), 'portal')).toEqual(['oauth2-proxy', 'portal-strip-caller']);
+    // Untrusted headers (a forged X-Auth-Request-User among them) go first, then the session
+    // check; the caller's cookies (the session's too) stop at the gateway.
+    expect(ingressMiddlewares(synthObjects(chart), 'portal')).toEqual(['gateway-untrusted-headers', 'oauth2-proxy', 'portal-strip-caller']);
     expect(gateway.proxy.routes).toEqual([]);
   });
 

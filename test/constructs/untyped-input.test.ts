@@ -12,6 +12,7 @@ import {
   SecuredApi,
   ServiceBackend,
   TraefikHubGateway,
+  UpstreamCredential,
   UpstreamOAuth,
   type SecuredApiProps,
 } from '../../src';
@@ -78,14 +79,14 @@ describe('SecuredApi props of the wrong kind', () => {
   it('names the index of a string inside an upstreamAuth list', () => {
     const e = catchError(() => api({ upstreamAuth: [new UpstreamOAuth(new Chart(Testing.app(), 'other'), 'token', oauthProps), 'key-123'] }));
     expect(e.code).toBe(ErrorCode.PLAINTEXT_SECRET);
-    expect(e.message).toBe(`[chart/api] upstreamAuth.1: is a plain string; credentials must not be written into manifests. ${PLAINTEXT_FIX}`);
+    expect(e.message).toBe(`[chart/api] upstreamAuth[1]: is a plain string; credentials must not be written into manifests. ${PLAINTEXT_FIX}`);
   });
 
   it('rejects a bare SecretRef as upstreamAuth and says how to send it', () => {
     const e = catchError(() => api({ upstreamAuth: SecretRef.fromSecret('datadog', 'api-key') }));
     expect(e.code).toBe(ErrorCode.INVALID_PROPS);
     expect(e.message).toBe(
-      '[chart/api] upstreamAuth: is a bare SecretRef(datadog:api-key); the gateway does not know how to send it. ' +
+      '[chart/api] upstreamAuth: is a bare SecretRef; the gateway does not know how to send it. ' +
         'Fix: say how it travels, e.g. UpstreamCredential.header("Authorization", ref, { prefix: "Bearer " })',
     );
   });
@@ -101,7 +102,7 @@ describe('SecuredApi props of the wrong kind', () => {
   it('rejects a string API key as a plaintext secret, naming the SecuredApi', () => {
     const e = catchError(() => api({ clientAuth: ClientAuth.apiKey({ keys: [SecretRef.fromSecret('keys', 'a'), 'hunter2' as unknown as SecretRef] }) }));
     expect(e.code).toBe(ErrorCode.PLAINTEXT_SECRET);
-    expect(e.message).toBe(`[chart/api] clientAuth.keys.1: is a plain string; credentials must not be written into manifests. ${PLAINTEXT_FIX}`);
+    expect(e.message).toBe(`[chart/api] clientAuth.keys[1]: is a plain string; credentials must not be written into manifests. ${PLAINTEXT_FIX}`);
     expect(e.message).not.toContain('hunter2');
   });
 
@@ -137,11 +138,21 @@ describe('credentials and references of the wrong kind', () => {
     expect(e.message).not.toContain('0123456789abcdef');
   });
 
-  it('requires remoteKey on a store secretRef', () => {
+  it('requires remoteKey on a store secretRef, named where the ref is used', () => {
     const store = AwsSecretsManagerStore.fromClusterSecretStore('aws');
-    const e = catchError(() => store.secretRef({ secretName: 'jira', key: 'token' } as unknown as Parameters<typeof store.secretRef>[0]));
+    const ref = store.secretRef({ secretName: 'jira', key: 'token' } as unknown as Parameters<typeof store.secretRef>[0]);
+    const e = catchError(() => api({ upstreamAuth: UpstreamCredential.header('X-Key', ref) }));
     expect(e.code).toBe(ErrorCode.INVALID_PROPS);
-    expect(e.message).toBe('[SecretRef(jira:token)] source.remoteKey: is required');
+    expect(e.message).toBe('[chart/api] upstreamAuth.header(X-Key): secretRef remoteKey: is required');
+  });
+
+  it('never repeats an invalid Secret name, which may be a pasted secret', () => {
+    const e = catchError(() => api({ upstreamAuth: UpstreamCredential.header('X-Key', SecretRef.fromSecret('DDKEY_9f8e7d6c5b4a', 'api-key')) }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toBe(
+      '[chart/api] upstreamAuth.header(X-Key): SecretRef secretName: must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters); rename it, e.g. "oauth2-client-creds"',
+    );
+    expect(e.message).not.toContain('9f8e7d6c5b4a');
   });
 
   it('requires the port of ServiceBackend.fromServiceName when the options are missing', () => {

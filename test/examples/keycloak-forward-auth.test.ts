@@ -15,7 +15,7 @@ describe('examples/keycloak-forward-auth (Traefik Hub)', () => {
     ] as const) {
       const [route] = findObject(objects, 'IngressRoute', name).spec.routes;
       expect(route.match).toBe(`Host(\`${host}\`)`);
-      expect(route.middlewares).toEqual([{ name: 'oauth2-proxy-auth' }]);
+      expect(route.middlewares).toEqual([{ name: 'gateway-untrusted-headers' }, { name: 'oauth2-proxy-auth' }]);
       expect(route.services).toEqual([{ kind: 'Service', name: service, port, scheme: 'http', passHostHeader: true }]);
     }
   });
@@ -49,7 +49,7 @@ describe('examples/keycloak-forward-auth (open-source Traefik)', () => {
     declareKeycloakApps(chart, new TraefikGateway(chart, 'gateway', { tls: { certResolver: 'le' } }), keycloakAuth(chart));
     const objects = synthObjects(chart);
     for (const name of ['dashboards', 'mlflow', 'portal']) {
-      expect(findObject(objects, 'IngressRoute', name).spec.routes[0].middlewares).toEqual([{ name: 'oauth2-proxy-auth' }]);
+      expect(findObject(objects, 'IngressRoute', name).spec.routes[0].middlewares).toEqual([{ name: 'gateway-untrusted-headers' }, { name: 'oauth2-proxy-auth' }]);
     }
   });
 });

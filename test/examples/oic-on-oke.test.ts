@@ -2,17 +2,19 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { oicOnOke } from '../../examples/oic-on-oke';
 import { findObject, synthObjects, toYaml } from '../support/synth';
+import { TRAEFIK_HIDDEN } from '../support/transformation';
 
 describe('examples/oic-on-oke (Traefik Hub)', () => {
   const objects = synthObjects(oicOnOke(Testing.app()));
 
   it('renders exactly the objects a hand-written setup needs, in a stable order', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Middleware/gateway-untrusted-headers',
       'Middleware/oic-token',
       'Service/oic',
       'Middleware/echo-jwt',
-      'Middleware/echo-strip-caller',
       'Middleware/echo-rewrite',
+      'Middleware/echo-strip-caller',
       'IngressRoute/echo',
     ]);
     for (const o of objects) expect(o.metadata.namespace).toBe('integrations');
@@ -30,7 +32,7 @@ describe('examples/oic-on-oke (Traefik Hub)', () => {
   it('pins issuer and audience in the JWT middleware and drops the caller token', () => {
     const jwt = findObject(objects, 'Middleware', 'echo-jwt').spec.plugin.jwt;
     expect(jwt.jwksUrl).toBe('https://idcs-abc.identity.oraclecloud.com:443/admin/v1/SigningCert/jwk');
-    expect(jwt.claims).toBe('Equals(`iss`, `https://identity.oraclecloud.com/`) && (Equals(`aud`, `api.example.com`) || OneOf(`aud`, `api.example.com`))');
+    expect(jwt.claims).toBe('Equals(`iss`, `https://identity.oraclecloud.com/`) && Prefix(`exp`, ``) && (Equals(`aud`, `api.example.com`) || OneOf(`aud`, `api.example.com`))');
     expect(jwt.forwardAuthorization).toBe(false);
   });
 
@@ -40,6 +42,7 @@ describe('examples/oic-on-oke (Traefik Hub)', () => {
       url: 'https://idcs-abc.identity.oraclecloud.com/oauth2/v1/token',
       clientID: 'urn:k8s:secret:oauth2-client-creds:clientID',
       clientSecret: 'urn:k8s:secret:oauth2-client-creds:clientSecret',
+      audience: 'https://myinst.integration.ocp.oraclecloud.com:443',
       scopes: ['urn:k8s:secret:oauth2-client-creds:scope'],
     });
   });
@@ -49,17 +52,17 @@ describe('examples/oic-on-oke (Traefik Hub)', () => {
     expect(rewrite).toEqual({ regex: '^/echo(/.*)?$', replacement: '/ic/api/integration/v2/flows/rest/project/P/ECHO/1.0$1' });
   });
 
-  it('removes the caller cookies before OIC, a third party', () => {
-    expect(findObject(objects, 'Middleware', 'echo-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '' } } });
+  it('removes the caller cookies and every forwarding header before OIC, a third party (the token is replaced by the OAuth one)', () => {
+    expect(findObject(objects, 'Middleware', 'echo-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...TRAEFIK_HIDDEN } } });
   });
 
-  it('routes with TLS, no host pass-through, and client auth before strip before rewrite before injection', () => {
+  it('routes with TLS, no host pass-through, and untrusted headers → client auth → rewrite → strip → injection', () => {
     const spec = findObject(objects, 'IngressRoute', 'echo').spec;
     expect(spec.entryPoints).toEqual(['websecure']);
     expect(spec.tls).toEqual({ certResolver: 'le', domains: [{ main: 'api.example.com' }] });
     const [route] = spec.routes;
     expect(route.match).toBe('Host(`api.example.com`) && (Path(`/echo`) || PathPrefix(`/echo/`))');
-    expect(route.middlewares).toEqual([{ name: 'echo-jwt' }, { name: 'echo-strip-caller' }, { name: 'echo-rewrite' }, { name: 'oic-token' }]);
+    expect(route.middlewares).toEqual([{ name: 'gateway-untrusted-headers' }, { name: 'echo-jwt' }, { name: 'echo-rewrite' }, { name: 'echo-strip-caller' }, { name: 'oic-token' }]);
     expect(route.services).toEqual([{ kind: 'Service', name: 'oic', port: 443, scheme: 'https', passHostHeader: false }]);
   });
 

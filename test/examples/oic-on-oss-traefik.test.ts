@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { oicOnOssTraefik } from '../../examples/oic-on-oss-traefik';
 import { proxyConfigSchema } from '../../src';
 import { findObject, synthObjects, toYaml } from '../support/synth';
+import { TRAEFIK_HIDDEN } from '../support/transformation';
 
 describe('examples/oic-on-oss-traefik (open-source Traefik + reference proxy)', () => {
   const objects = synthObjects(oicOnOssTraefik(Testing.app()));
@@ -14,13 +15,13 @@ describe('examples/oic-on-oss-traefik (open-source Traefik + reference proxy)', 
       'Service/auth-proxy',
       'HorizontalPodAutoscaler/auth-proxy',
       'PodDisruptionBudget/auth-proxy',
+      'Middleware/gateway-untrusted-headers',
       'NetworkPolicy/auth-proxy-network-gateway-ingress',
       'NetworkPolicy/auth-proxy-network-gateway-egress',
       'Service/oic',
       'Middleware/echo-forward-auth',
-      'Middleware/echo-strip-caller',
-      'Middleware/echo-auth',
       'Middleware/echo-rewrite',
+      'Middleware/echo-strip-caller',
       'IngressRoute/echo',
     ]);
     for (const o of objects) expect(o.metadata.namespace).toBe('integrations-oss');
@@ -32,10 +33,14 @@ describe('examples/oic-on-oss-traefik (open-source Traefik + reference proxy)', 
       trustForwardHeader: false,
       authResponseHeaders: ['Authorization'],
     });
-    // OIC is a third party: the caller's cookies are removed right after forwardAuth.
-    expect(findObject(objects, 'Middleware', 'echo-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '' } } });
-    expect(findObject(objects, 'Middleware', 'echo-auth').spec.chain.middlewares).toEqual([{ name: 'echo-forward-auth' }, { name: 'echo-strip-caller' }]);
-    expect(findObject(objects, 'IngressRoute', 'echo').spec.routes[0].middlewares).toEqual([{ name: 'echo-auth' }, { name: 'echo-rewrite' }]);
+    // OIC is a third party: the caller's cookies and every forwarding header go before it.
+    expect(findObject(objects, 'Middleware', 'echo-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...TRAEFIK_HIDDEN } } });
+    expect(findObject(objects, 'IngressRoute', 'echo').spec.routes[0].middlewares).toEqual([
+      { name: 'gateway-untrusted-headers' },
+      { name: 'echo-forward-auth' },
+      { name: 'echo-rewrite' },
+      { name: 'echo-strip-caller' },
+    ]);
   });
 
   it('gives the proxy the same route the Traefik Hub example renders, with its secrets mounted', () => {

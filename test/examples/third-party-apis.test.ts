@@ -5,6 +5,16 @@ import { declareThirdPartyApis, thirdPartyApisOnOathkeeper, thirdPartySecretStor
 import { OathkeeperGateway, ReferenceProxyGateway, TraefikGateway, TraefikHubGateway } from '../../src';
 import { HAS_OATHKEEPER_SCHEMAS, oathkeeperSchemas } from '../support/oathkeeper-schemas';
 import { findObject, synthObjects, toYaml, type KubeObject } from '../support/synth';
+import { derivedSecretKey, secretEnvName } from '../../src/plan/derived-secrets';
+import { OATHKEEPER_HIDDEN, oathkeeperOwnHeaders } from '../support/transformation';
+
+const HOST_PATTERN = '<(?i:saas\\.internal\\.example\\.com)(?::[0-9]{1,5})?>';
+const store = { name: 'aws-secrets-manager', kind: 'SecretStore' as const, provider: 'awsSecretsManager' as const };
+const synced = (secretName: string, key: string, remoteKey: string) => ({ secretName, key, source: { store, remoteKey, property: key } });
+const JIRA_BASIC = derivedSecretKey({ kind: 'basic', username: synced('jira-credentials', 'email', 'gatewright/saas/jira'), password: synced('jira-credentials', 'api-token', 'gatewright/saas/jira') });
+const OKTA_SSWS = derivedSecretKey({ kind: 'prefixed', prefix: 'SSWS ', input: synced('okta-credentials', 'api-token', 'gatewright/saas/okta') });
+const SF_BEARER = derivedSecretKey({ kind: 'prefixed', prefix: 'Bearer ', input: synced('salesforce-credentials', 'access-token', 'gatewright/saas/salesforce') });
+const env = (secretName: string, key: string) => secretEnvName({ secretName, key });
 
 const JWT_CONFIG = {
   jwks_urls: ['https://auth.internal.example.com/.well-known/jwks.json'],
@@ -43,33 +53,34 @@ describe('examples/third-party-apis (Oathkeeper, maester Rules)', () => {
 
   it('Jira: GET only, jira:read, Basic auth computed from the synced e-mail and API token', () => {
     const jira = rule('jira');
-    expect(jira.match).toEqual({ url: '<https?>://saas.internal.example.com/jira<(/.*)?>', methods: ['GET'] });
+    expect(jira.match).toEqual({ url: `<https?>://${HOST_PATTERN}/jira<(/.*)?>`, methods: ['GET'] });
     expect(jira.authenticators).toEqual([{ handler: 'jwt', config: { ...JWT_CONFIG, required_scope: ['jira:read'] } }]);
     expect(jira.authorizer).toEqual({ handler: 'allow' });
-    expect(jira.mutators).toEqual([{ handler: 'header', config: { headers: { Cookie: '', Authorization: '{{ env "GW_SECRET_JIRA_CREDENTIALS_BASIC_AUTH_HEADER" }}' } } }]);
+    expect(oathkeeperOwnHeaders(jira)).toEqual({ Authorization: `{{ env "${env('jira-credentials', JIRA_BASIC.key)}" }}`, Cookie: '', ...OATHKEEPER_HIDDEN });
     expect(jira.upstream).toEqual({ url: 'https://example.atlassian.net/rest/api/3', stripPath: '/jira', preserveHost: false });
     const es = findObject(objects, 'ExternalSecret', 'jira-credentials').spec;
     expect(es.data).toEqual([
       { secretKey: 'api-token', remoteRef: { key: 'gatewright/saas/jira', property: 'api-token' } },
       { secretKey: 'email', remoteRef: { key: 'gatewright/saas/jira', property: 'email' } },
     ]);
-    expect(es.target.template.data).toEqual({ 'basic-auth-header': 'Basic {{ printf "%s:%s" (index . "email") (index . "api-token") | b64enc }}' });
+    expect(JIRA_BASIC.key).toMatch(/^gw-basic-email-api-token\.[0-9a-f]{12}$/);
+    expect(es.target.template.data).toEqual({ [JIRA_BASIC.key]: 'Basic {{ printf "%s:%s" (index . "email") (index . "api-token") | b64enc }}' });
   });
 
   it('Okta: GET/POST/PUT, okta:users:write, SSWS token', () => {
     const okta = rule('okta');
     expect(okta.match.methods).toEqual(['GET', 'POST', 'PUT']);
     expect(okta.authenticators[0].config.required_scope).toEqual(['okta:users:write']);
-    expect(okta.mutators[0].config.headers).toEqual({ Cookie: '', Authorization: '{{ env "GW_SECRET_OKTA_CREDENTIALS_API_TOKEN_SSWS_HEADER" }}' });
-    expect(findObject(objects, 'ExternalSecret', 'okta-credentials').spec.target.template.data).toEqual({ 'api-token-ssws-header': 'SSWS {{ index . "api-token" }}' });
+    expect(oathkeeperOwnHeaders(okta)).toEqual({ Cookie: '', Authorization: `{{ env "${env('okta-credentials', OKTA_SSWS.key)}" }}`, ...OATHKEEPER_HIDDEN });
+    expect(findObject(objects, 'ExternalSecret', 'okta-credentials').spec.target.template.data).toEqual({ [OKTA_SSWS.key]: 'SSWS {{ (index . "api-token") }}' });
     expect(okta.upstream).toEqual({ url: 'https://example.okta.com/api/v1/users', stripPath: '/okta/users', preserveHost: false });
   });
 
   it('Datadog: POST /api/v2/series only, datadog:metrics:write, DD-API-KEY, caller token blanked', () => {
     const dd = rule('datadog');
-    expect(dd.match).toEqual({ url: '<https?>://saas.internal.example.com/datadog/series<(/.*)?>', methods: ['POST'] });
+    expect(dd.match).toEqual({ url: `<https?>://${HOST_PATTERN}/datadog/series<(/.*)?>`, methods: ['POST'] });
     expect(dd.authenticators[0].config.required_scope).toEqual(['datadog:metrics:write']);
-    expect(dd.mutators[0].config.headers).toEqual({ Cookie: '', Authorization: '', 'DD-API-KEY': '{{ env "GW_SECRET_DATADOG_CREDENTIALS_API_KEY" }}' });
+    expect(oathkeeperOwnHeaders(dd)).toEqual({ Cookie: '', Authorization: '', 'DD-API-KEY': `{{ (env "${env('datadog-credentials', 'api-key')}") }}`, ...OATHKEEPER_HIDDEN });
     expect(dd.upstream).toEqual({ url: 'https://api.datadoghq.com/api/v2/series', stripPath: '/datadog/series', preserveHost: false });
   });
 
@@ -77,7 +88,7 @@ describe('examples/third-party-apis (Oathkeeper, maester Rules)', () => {
     const sf = rule('salesforce');
     expect(sf.match.methods).toEqual(['GET']);
     expect(sf.authenticators[0].config.required_scope).toEqual(['salesforce:read']);
-    expect(sf.mutators[0].config.headers).toEqual({ Cookie: '', Authorization: '{{ env "GW_SECRET_SALESFORCE_CREDENTIALS_ACCESS_TOKEN_BEARER_HEADER" }}' });
+    expect(oathkeeperOwnHeaders(sf)).toEqual({ Cookie: '', Authorization: `{{ env "${env('salesforce-credentials', SF_BEARER.key)}" }}`, ...OATHKEEPER_HIDDEN });
     expect(sf.upstream.url).toBe('https://example.my.salesforce.com/services/data/v60.0/analytics');
   });
 
@@ -89,20 +100,23 @@ describe('examples/third-party-apis (Oathkeeper, maester Rules)', () => {
 
   it('gives the Helm chart one env var per credential header, from the synced Secrets', () => {
     const values = gateway.helmValues() as any;
-    expect(values.deployment.extraEnv.map((e: any) => [e.name, e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key])).toEqual([
-      ['GW_SECRET_DATADOG_CREDENTIALS_API_KEY', 'datadog-credentials', 'api-key'],
-      ['GW_SECRET_JIRA_CREDENTIALS_BASIC_AUTH_HEADER', 'jira-credentials', 'basic-auth-header'],
-      ['GW_SECRET_OKTA_CREDENTIALS_API_TOKEN_SSWS_HEADER', 'okta-credentials', 'api-token-ssws-header'],
-      ['GW_SECRET_SALESFORCE_CREDENTIALS_ACCESS_TOKEN_BEARER_HEADER', 'salesforce-credentials', 'access-token-bearer-header'],
-    ]);
+    const expected = [
+      ['datadog-credentials', 'api-key'],
+      ['jira-credentials', JIRA_BASIC.key],
+      ['okta-credentials', OKTA_SSWS.key],
+      ['salesforce-credentials', SF_BEARER.key],
+    ].map(([secret, key]) => [env(secret, key), secret, key]);
+    expect(values.deployment.extraEnv.map((e: any) => [e.name, e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key])).toEqual(
+      [...expected].sort((a, b) => a[0].localeCompare(b[0])),
+    );
     expect(values.maester).toEqual({ enabled: true });
     expect(values.deployment.autoscaling).toEqual({ enabled: true, minReplicas: 2, maxReplicas: 6, targetCPU: { type: 'Utilization', averageUtilization: 75 } });
-    expect(values.oathkeeper.config.log.additional_redacted_headers).toEqual(['Authorization', 'DD-API-KEY']);
+    expect(gateway.config().log).toMatchObject({ additional_redacted_headers: ['Authorization', 'DD-API-KEY'] });
   });
 
   it.skipIf(!HAS_OATHKEEPER_SCHEMAS)("passes Oathkeeper's own config and rule schemas", () => {
     const schemas = oathkeeperSchemas();
-    expect(schemas.config(parse(findObject(objects, 'ConfigMap', 'oathkeeper-config').data!['oathkeeper.yaml']))).toEqual([]);
+    expect(schemas.config(parse(findObject(objects, 'ConfigMap', 'oathkeeper-config').data!['config.yaml']))).toEqual([]);
     expect(schemas.rules(JSON.parse(JSON.stringify(gateway.accessRules)))).toEqual([]);
   });
 

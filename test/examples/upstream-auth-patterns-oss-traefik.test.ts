@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { upstreamAuthPatternsOnOssTraefik } from '../../examples/upstream-auth-patterns-oss-traefik';
 import { proxyConfigSchema } from '../../src';
+import { TRAEFIK_HIDDEN } from '../support/transformation';
 import { findObject, synthObjects, toYaml, type KubeObject } from '../support/synth';
 
 const middlewares = (objects: KubeObject[], route: string) =>
@@ -21,13 +22,14 @@ describe('examples/upstream-auth-patterns-oss-traefik', () => {
   });
 
   it('strips the caller JWT only where no upstream Authorization replaces it', () => {
-    expect(middlewares(objects, 'weather')).toEqual(['weather-auth']);
-    expect(findObject(objects, 'Middleware', 'weather-auth').spec.chain.middlewares).toEqual([{ name: 'weather-forward-auth' }, { name: 'weather-strip-caller' }]);
+    expect(middlewares(objects, 'weather')).toEqual(['gateway-untrusted-headers', 'weather-forward-auth', 'weather-strip-caller']);
+    expect(findObject(objects, 'Middleware', 'weather-strip-caller').spec.headers.customRequestHeaders).toMatchObject({ Authorization: '', Cookie: '' });
     // Authorization is replaced by the proxy's answer; the strip step only removes the caller's
-    // cookies (external backend).
-    expect(middlewares(objects, 'directory')).toEqual(['directory-auth']);
-    expect(findObject(objects, 'Middleware', 'directory-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '' } } });
-    expect(middlewares(objects, 'legacy')).toEqual(['legacy-forward-auth', 'legacy-rewrite']);
+    // cookies and the forwarding headers (external backend).
+    expect(middlewares(objects, 'directory')).toEqual(['gateway-untrusted-headers', 'directory-forward-auth', 'directory-strip-caller']);
+    expect(findObject(objects, 'Middleware', 'directory-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...TRAEFIK_HIDDEN } } });
+    // In-cluster backend with BasicAuth: nothing to strip.
+    expect(middlewares(objects, 'legacy')).toEqual(['gateway-untrusted-headers', 'legacy-forward-auth', 'legacy-rewrite']);
   });
 
   it('serves the query-parameter pattern inline through the same proxy', () => {

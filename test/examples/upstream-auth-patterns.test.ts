@@ -2,6 +2,9 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { upstreamAuthPatterns } from '../../examples/upstream-auth-patterns';
 import { findObject, synthObjects, toYaml, type KubeObject } from '../support/synth';
+import { derivedSecretKey } from '../../src/plan/derived-secrets';
+
+const store = (name: string, kind: 'SecretStore' | 'ClusterSecretStore', provider: 'awsSecretsManager' | 'ociVault') => ({ name, kind, provider });
 
 const middlewares = (objects: KubeObject[], route: string) => findObject(objects, 'IngressRoute', route).spec.routes[0].middlewares.map((m: { name: string }) => m.name);
 
@@ -12,7 +15,7 @@ describe('examples/upstream-auth-patterns (Traefik Hub)', () => {
     expect(findObject(objects, 'Middleware', 'weather-upstream-headers').spec).toEqual({
       headers: { customRequestHeaders: { 'X-API-Key': 'urn:k8s:secret:weather-upstream:api-key' } },
     });
-    expect(middlewares(objects, 'weather')).toEqual(['weather-jwt', 'weather-strip-caller', 'weather-upstream-headers']);
+    expect(middlewares(objects, 'weather')).toEqual(['gateway-untrusted-headers', 'weather-jwt', 'weather-strip-caller', 'weather-upstream-headers']);
     expect(findObject(objects, 'IngressRoute', 'weather').spec.routes[0].match).toBe(
       'Host(`partners.example.com`) && (Path(`/weather`) || PathPrefix(`/weather/`)) && Method(`GET`)',
     );
@@ -26,14 +29,19 @@ describe('examples/upstream-auth-patterns (Traefik Hub)', () => {
   });
 
   it('computes a prefixed header value in the ExternalSecret, never in the manifest', () => {
-    expect(findObject(objects, 'Middleware', 'directory-upstream-headers').spec.headers.customRequestHeaders).toEqual({
-      Authorization: 'urn:k8s:secret:okta-upstream:token-ssws-header',
-    });
     const es = findObject(objects, 'ExternalSecret', 'okta-upstream').spec;
+    const ssws = derivedSecretKey({
+      kind: 'prefixed',
+      prefix: 'SSWS ',
+      input: { secretName: 'okta-upstream', key: 'token', source: { store: store(es.secretStoreRef.name, es.secretStoreRef.kind, 'awsSecretsManager'), remoteKey: 'prod/okta', property: 'api_token' } },
+    });
+    expect(findObject(objects, 'Middleware', 'directory-upstream-headers').spec.headers.customRequestHeaders).toEqual({
+      Authorization: `urn:k8s:secret:okta-upstream:${ssws.key}`,
+    });
     expect(es.target.template).toEqual({
       engineVersion: 'v2',
       mergePolicy: 'Merge',
-      data: { 'token-ssws-header': 'SSWS {{ index . "token" }}' },
+      data: { [ssws.key]: 'SSWS {{ (index . "token") }}' },
     });
     expect(es.data).toEqual([{ secretKey: 'token', remoteRef: { key: 'prod/okta', property: 'api_token' } }]);
   });
@@ -50,13 +58,15 @@ describe('examples/upstream-auth-patterns (Traefik Hub)', () => {
   });
 
   it('encodes BasicAuth in the ExternalSecret template and rewrites the virtual endpoint', () => {
+    const template = findObject(objects, 'ExternalSecret', 'legacy-upstream').spec.target.template.data;
+    const [key] = Object.keys(template);
+    expect(key).toMatch(/^gw-basic-username-password\.[0-9a-f]{12}$/);
     expect(findObject(objects, 'Middleware', 'legacy-upstream-headers').spec.headers.customRequestHeaders).toEqual({
-      Authorization: 'urn:k8s:secret:legacy-upstream:basic-auth-header',
+      Authorization: `urn:k8s:secret:legacy-upstream:${key}`,
     });
-    expect(findObject(objects, 'ExternalSecret', 'legacy-upstream').spec.target.template.data).toEqual({
-      'basic-auth-header': 'Basic {{ printf "%s:%s" (index . "username") (index . "password") | b64enc }}',
-    });
-    expect(middlewares(objects, 'legacy')).toEqual(['legacy-jwt', 'legacy-rewrite', 'legacy-upstream-headers']);
+    expect(template).toEqual({ [key]: 'Basic {{ printf "%s:%s" (index . "username") (index . "password") | b64enc }}' });
+    // In-cluster backend: the BasicAuth value replaces the caller's token, cookies and forwarding headers may pass.
+    expect(middlewares(objects, 'legacy')).toEqual(['gateway-untrusted-headers', 'legacy-jwt', 'legacy-rewrite', 'legacy-upstream-headers']);
     const svc = findObject(objects, 'IngressRoute', 'legacy').spec.routes[0].services[0];
     expect(svc).toMatchObject({ name: 'legacy-soap', port: 8443, scheme: 'https' });
   });
@@ -78,14 +88,14 @@ describe('examples/upstream-auth-patterns (Traefik Hub)', () => {
         redis: { endpoints: ['redis.gateway.svc.cluster.local:6379'], password: 'urn:k8s:secret:redis-auth:password', database: 2 },
       },
     });
-    expect(middlewares(objects, 'crm')).toEqual(['crm-jwt', 'crm-strip-caller', 'crm-token']);
+    expect(middlewares(objects, 'crm')).toEqual(['gateway-untrusted-headers', 'crm-jwt', 'crm-strip-caller', 'crm-token']);
   });
 
   it('chains an OAuth token with a static key', () => {
     expect(findObject(objects, 'Middleware', 'crm-bulk-upstream').spec).toEqual({
       chain: { middlewares: [{ name: 'crm-token' }, { name: 'crm-bulk-upstream-headers' }] },
     });
-    expect(middlewares(objects, 'crm-bulk')).toEqual(['crm-bulk-jwt', 'crm-bulk-strip-caller', 'crm-bulk-upstream']);
+    expect(middlewares(objects, 'crm-bulk')).toEqual(['gateway-untrusted-headers', 'crm-bulk-jwt', 'crm-bulk-strip-caller', 'crm-bulk-upstream']);
   });
 
   it('syncs only the keys in use, one ExternalSecret per Secret', () => {

@@ -81,7 +81,8 @@ describe('bad input is rejected at construct time with path, field and fix', () 
 
   it('rejects a path that is not absolute', () => {
     const e = catchError(() => api({ path: 'orders' }));
-    expect(e.message).toBe('[chart/api] pathPrefix: "orders" is not absolute; start it with "/", e.g. "/orders"');
+    // The prop as the user wrote it (`path`), never the model's field name.
+    expect(e.message).toBe('[chart/api] path: "orders" is not absolute; start it with "/", e.g. "/orders"');
   });
 
   it('rejects a rewrite target that could escape its prefix', () => {
@@ -132,16 +133,22 @@ describe('bad input is rejected at construct time with path, field and fix', () 
     expect(secured.route.clientAuth).toEqual({ kind: 'none' });
   });
 
-  it('rejects a SecretRef whose name is not a Kubernetes name', () => {
-    const e = catchError(() => SecretRef.fromSecret('OAuth_Creds', 'clientID'));
+  it('rejects a SecretRef whose name is not a Kubernetes name, naming the construct and prop it was given to', () => {
+    const e = catchError(() => api({ upstreamAuth: UpstreamCredential.header('X-Key', SecretRef.fromSecret('OAuth_Creds', 'clientID')) }));
     expect(e.message).toBe(
-      '[SecretRef(OAuth_Creds:clientID)] secretName: must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters); rename it, e.g. "oauth2-client-creds"',
+      '[chart/api] upstreamAuth.header(X-Key): SecretRef secretName: must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters); rename it, e.g. "oauth2-client-creds"',
     );
   });
 
-  it('rejects a SecretRef whose key is not a valid data key', () => {
-    const e = catchError(() => SecretRef.fromSecret('creds', 'client id'));
-    expect(e.message).toBe('[SecretRef(creds:client id)] key: must be a valid Secret data key (letters, digits, "-", "_" and "."); e.g. "clientSecret"');
+  it.each(['client id', '.', '..', '..data', 'k'.repeat(254)])('rejects the Secret key %j (not a data key, a kubelet link name, or too long)', (key) => {
+    const e = catchError(() => api({ upstreamAuth: UpstreamCredential.header('X-Key', SecretRef.fromSecret('creds', key)) }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.field).toBe('upstreamAuth.header(X-Key): SecretRef key');
+    expect(e.message).toBe(
+      key.length > 253
+        ? '[chart/api] upstreamAuth.header(X-Key): SecretRef key: must be at most 253 characters (a Kubernetes Secret key)'
+        : '[chart/api] upstreamAuth.header(X-Key): SecretRef key: must be a valid Secret data key (letters, digits, "-", "_" and ".", not "." or ".."-prefixed); e.g. "clientSecret"',
+    );
   });
 
   it('rejects a plaintext credential unless it is named unsafe', () => {
@@ -199,5 +206,63 @@ describe('bad input is rejected at construct time with path, field and fix', () 
     expect(catchError(() => UpstreamCredential.combine()).message).toBe(
       '[UpstreamCredential.combine()] adds no credential. Fix: pass the credentials to combine, or leave upstreamAuth unset for none',
     );
+  });
+
+  it('rejects a path that becomes engine syntax: "<" ">" (Oathkeeper patterns), backquotes (Traefik rules), non-ASCII', () => {
+    for (const path of ['/ap<.>', '/a<b', '/pub`,`/admin', '/café']) {
+      const e = catchError(() => api({ path }));
+      expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+      expect(e.field).toBe('path');
+    }
+  });
+
+  it('rejects a header prefix with a line break (header injection)', () => {
+    const e = catchError(() => api({ upstreamAuth: UpstreamCredential.header('Authorization', CredentialValue.unsafePlaintext('x'), { prefix: 'SSWS\r\nX-Admin: 1 ' }) }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toBe(
+      '[chart/api] upstreamAuth[0].prefix: must be printable ASCII (a header value cannot carry line breaks, control characters or non-ASCII text)',
+    );
+  });
+
+  it('rejects a scope with spaces or quotes (RFC 6749 scope-token)', () => {
+    const e = catchError(() => api({ scopes: ['orders read'] }));
+    expect(e.field).toBe('scopes[0]');
+  });
+});
+
+describe('shapes JavaScript lets through', () => {
+  it('refuses a lone string where a list of scopes belongs, instead of splitting it into letters', () => {
+    const e = catchError(() => api({ scopes: 'admin' as never }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toBe("[chart/api] scopes: must be a list, not a string. Fix: wrap it in brackets, e.g. scopes: ['orders:read']");
+  });
+
+  it('refuses a lone string where a list of methods belongs', () => {
+    expect(catchError(() => api({ methods: 'GET' as never })).field).toBe('methods');
+  });
+
+  it('refuses an unknown prop (a typo would be ignored), suggesting the one meant', () => {
+    const e = catchError(() => api({ scope: ['admin'] } as never));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toBe('[chart/api] scope: is not a prop of SecuredApi; it would be ignored. Fix: did you mean `scopes`?');
+  });
+
+  it('refuses an unknown ClientAuth.jwt option', () => {
+    const e = catchError(() => api({ clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'i', audiences: ['a'] } as never) }));
+    expect(e.message).toBe('[chart/api] clientAuth.audiences: is not a prop of ClientAuth.jwt; it would be ignored. Fix: did you mean `audience`?');
+  });
+
+  it('refuses an unknown prop of UpstreamOAuth', () => {
+    const { chart } = setup();
+    const e = catchError(() => new UpstreamOAuth(chart, 'token', { tokenUrl: 'https://idp.example.com/token', clientId: SecretRef.fromSecret('c', 'id'), clientSecret: SecretRef.fromSecret('c', 's'), scope: 'x' } as never));
+    expect(e.message).toBe('[chart/token] scope: is not a prop of UpstreamOAuth; it would be ignored. Fix: did you mean `scopes`?');
+  });
+
+  it('refuses a claims object whose prototype was replaced, or a __proto__ key from JSON', () => {
+    const literal = catchError(() => api({ claims: { __proto__: { tenant: 'acme' } } as never }));
+    expect(literal.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(literal.message).toBe('[chart/api] claims: must be a plain object of keys and values (it has a "__proto__" entry or a class prototype)');
+    const parsed = catchError(() => api({ claims: JSON.parse('{"__proto__": "x", "tenant": "acme"}') }));
+    expect(parsed.message).toBe('[chart/api] claims.__proto__: "__proto__" cannot be a key here; rename it');
   });
 });

@@ -5,6 +5,7 @@ import type { TestIssuer } from './support/issuer';
 import type { TestTokenEndpoint } from './support/token-endpoint';
 import { bearer, call, route, startTestProxy, TOKEN_URL, type TestProxy } from './support/test-proxy';
 import { startPeers, stopPeers } from './support/peers';
+import { secretEnvName } from '../../src/plan/derived-secrets';
 
 const secret = (secretName: string, key: string) => ({ kind: 'secret' as const, ref: { secretName, key } });
 /** htpasswd's SHA1 form, as Traefik Hub's apiKey middleware reads it. */
@@ -69,7 +70,7 @@ beforeAll(async () => {
         legacy: { user: 'svc-user', password: 'svc-pass-w0rd' },
         ui: { session: 'sid=backend-session-1' },
       },
-      env: { GW_SECRET_DD_APP_KEY: 'dd-app-key-from-env' },
+      env: { [secretEnvName({ secretName: 'dd', key: 'app-key' })]: 'dd-app-key-from-env' },
       config: { secretRefreshSeconds: 1 },
     },
   );
@@ -305,7 +306,7 @@ describe('Secret files with a trailing newline (kubectl create secret --from-fil
           'nl-broken': { key: 'line-one\nline-two\n' },
         },
         // Environment values are taken as they are.
-        env: { GW_SECRET_NL_ENV_KEY: 'env-value-7\n' },
+        env: { [secretEnvName({ secretName: 'nl-env', key: 'key' })]: 'env-value-7\n' },
       },
     );
     try {

@@ -181,7 +181,7 @@ describe('config and process', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(GatewrightError);
       expect((err as GatewrightError).code).toBe(ErrorCode.INVALID_PROPS);
-      expect((err as GatewrightError).field).toBe('routes.0.clientAuth.jwksUrl');
+      expect((err as GatewrightError).field).toBe('routes[0].clientAuth.jwksUrl');
     }
   });
 

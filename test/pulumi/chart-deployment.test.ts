@@ -94,7 +94,7 @@ describe('GatewrightChart (third-party APIs on Oathkeeper)', () => {
   it('never carries a secret value: no core Secret objects, credentials only as env references', () => {
     expect(deployed.foundationObjects.some((o) => o.kind === 'Secret')).toBe(false);
     const text = stringify([...deployed.foundationObjects, ...deployed.routingObjects]);
-    expect(text).toContain('GW_SECRET_SALESFORCE_CREDENTIALS_ACCESS_TOKEN_BEARER_HEADER');
+    expect(text).toMatch(/GW_SECRET_SALESFORCE_CREDENTIALS_GW_BEARER_ACCESS_TOKEN_[0-9A-F]{12}/);
   });
 });
 
@@ -103,7 +103,14 @@ describe('GatewrightChart (OIC on OKE, Traefik Hub)', () => {
     const deployed = new GatewrightChart('oic', { chart: oicOnOke(Testing.app()), provider, waitForSecrets: false });
     await settle(deployed.resources);
     expect(ids(deployed.foundationObjects as any)).toEqual(['Service/oic']);
-    expect(ids(deployed.routingObjects as any)).toEqual(['Middleware/oic-token', 'Middleware/echo-jwt', 'Middleware/echo-strip-caller', 'Middleware/echo-rewrite', 'IngressRoute/echo']);
+    expect(ids(deployed.routingObjects as any)).toEqual([
+      'Middleware/gateway-untrusted-headers',
+      'Middleware/oic-token',
+      'Middleware/echo-jwt',
+      'Middleware/echo-rewrite',
+      'Middleware/echo-strip-caller',
+      'IngressRoute/echo',
+    ]);
   });
 
   it('skips the routing group when there are no routes', async () => {

@@ -60,6 +60,7 @@ describe('okeWorkloadPolicyFromSecrets', () => {
         tokenUrl: 'https://idcs.example.com/oauth2/v1/token',
         clientId: secret('oic-client-id', 'clientID'),
         clientSecret: secret('oic-client-secret', 'clientSecret'),
+        audience: 'https://oic.example.com',
       }),
     });
     const statements = okeWorkloadPolicyFromSecrets({ compartmentOcid: COMPARTMENT, clusterOcid: CLUSTER, secrets: collectReferencedSecrets(chart) });

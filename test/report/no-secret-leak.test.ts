@@ -26,6 +26,7 @@ function seededApp(app: App, variant = ''): void {
     clientId: CredentialValue.unsafePlaintext(SEEDED[2] + variant),
     clientSecret: vault.secretRef({ remoteKey: 'crm-client-secret', secretName: 'crm', key: 'client-secret' }),
     scopes: ['crm.read'],
+    audience: 'https://api.crm.example.com',
   });
   api(chart, gateway, 'oauth', { upstreamAuth: token });
 }

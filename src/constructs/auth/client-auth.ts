@@ -1,4 +1,5 @@
 import type { ClientAuthModel, JWT_ALGORITHMS } from '../../model';
+import { keysOf, listProp, rejectUnknownProps } from '../props/check-props';
 import { rejectPlaintext, SecretRef } from '../secrets/secret-ref';
 
 /** Options for {@link ClientAuth.jwt}. */
@@ -73,58 +74,71 @@ export interface OidcSessionClientAuthOptions {
   readonly provider: string;
 }
 
+const JWT_OPTIONS = keysOf<JwtClientAuthOptions>()(['jwksUrl', 'issuer', 'audience', 'algorithms', 'requiredClaims', 'clockToleranceSeconds', 'forwardClaims']);
+const API_KEY_OPTIONS = keysOf<ApiKeyClientAuthOptions>()(['header', 'keys']);
+const OIDC_SESSION_OPTIONS = keysOf<OidcSessionClientAuthOptions>()(['authAddress', 'middlewareName', 'middlewareNamespace', 'responseHeaders', 'provider']);
+
 /**
  * How callers authenticate at the gateway. Every `SecuredApi` must choose one explicitly;
- * a public API says so with {@link ClientAuth.none}.
+ * a public API says so with {@link ClientAuth.none}. Options are checked when a SecuredApi uses
+ * them, so an error names that SecuredApi and the option as written (`clientAuth.audience`).
  */
 export class ClientAuth {
   /** A bearer JWT verified against a JWKS, with issuer and audience pinned. */
   static jwt(options: JwtClientAuthOptions): ClientAuth {
-    return new ClientAuth({
-      kind: 'jwt',
-      jwksUrl: options.jwksUrl,
-      issuer: options.issuer,
-      audience: typeof options.audience === 'string' ? [options.audience] : [...(options.audience ?? [])],
-      algorithms: options.algorithms ? [...options.algorithms] : ['RS256'],
-      requiredClaims: { ...(options.requiredClaims ?? {}) },
-      clockToleranceSeconds: options.clockToleranceSeconds ?? 30,
-      forwardClaims: { ...(options.forwardClaims ?? {}) },
-    } as ClientAuthModel);
+    return new ClientAuth((usedBy) => {
+      rejectUnknownProps(options, JWT_OPTIONS, usedBy, 'ClientAuth.jwt', 'clientAuth');
+      const o: Partial<JwtClientAuthOptions> = options ?? {};
+      return {
+        kind: 'jwt',
+        jwksUrl: o.jwksUrl,
+        issuer: o.issuer,
+        audience: typeof o.audience === 'string' ? [o.audience] : listProp(o.audience as readonly string[] | undefined, usedBy, 'clientAuth.audience', "['api.example.com']"),
+        algorithms: o.algorithms === undefined ? ['RS256'] : listProp(o.algorithms, usedBy, 'clientAuth.algorithms', "['RS256']"),
+        requiredClaims: o.requiredClaims ?? {},
+        clockToleranceSeconds: o.clockToleranceSeconds ?? 30,
+        forwardClaims: o.forwardClaims ?? {},
+      } as ClientAuthModel;
+    });
   }
 
   /** A static API key in a request header, checked against keys held in Secrets. */
   static apiKey(options: ApiKeyClientAuthOptions): ClientAuth {
-    const given: readonly unknown[] = options.keys ?? [];
-    const keys = given.map((k) => (k instanceof SecretRef ? k._toModel() : k));
-    // A string here is an API key pasted into the code (JavaScript or a cast): refuse it by
-    // name once the SecuredApi using it supplies a construct path.
-    const plaintextAt = given.findIndex((k) => typeof k === 'string');
-    const plaintextField = plaintextAt < 0 ? undefined : `clientAuth.keys.${plaintextAt}`;
-    return new ClientAuth({ kind: 'apiKey', header: options.header ?? 'X-API-Key', keys } as ClientAuthModel, plaintextField);
+    return new ClientAuth((usedBy) => {
+      rejectUnknownProps(options, API_KEY_OPTIONS, usedBy, 'ClientAuth.apiKey', 'clientAuth');
+      const given: readonly unknown[] = listProp(options?.keys as readonly unknown[] | undefined, usedBy, 'clientAuth.keys', '[SecretRef.fromSecret("api-keys", "partner-a")]');
+      // A string here is an API key pasted into the code (JavaScript or a cast).
+      given.forEach((k, i) => {
+        if (typeof k === 'string') rejectPlaintext(usedBy, `clientAuth.keys[${i}]`);
+      });
+      const keys = given.map((k, i) => (k instanceof SecretRef ? k._toModel(usedBy, `clientAuth.keys[${i}]`) : k));
+      return { kind: 'apiKey', header: options.header ?? 'X-API-Key', keys } as ClientAuthModel;
+    });
   }
 
   /** A browser session checked by a forward-auth service such as OAuth2 Proxy. */
   static oidcSession(options: OidcSessionClientAuthOptions): ClientAuth {
     return new ClientAuth(
-      {
-        kind: 'oidcSession',
-        authAddress: options.authAddress,
-        responseHeaders: [...(options.responseHeaders ?? [])],
-        provider: options.provider,
+      (usedBy) => {
+        rejectUnknownProps(options, OIDC_SESSION_OPTIONS, usedBy, 'ClientAuth.oidcSession', 'clientAuth');
+        return {
+          kind: 'oidcSession',
+          authAddress: options.authAddress,
+          responseHeaders: listProp(options.responseHeaders, usedBy, 'clientAuth.responseHeaders', "['X-Auth-Request-User']"),
+          provider: options.provider,
+        };
       },
-      undefined,
       { name: options.middlewareName, ...(options.middlewareNamespace ? { namespace: options.middlewareNamespace } : {}) },
     );
   }
 
   /** No authentication: the API is public. Reports flag every such route. */
   static none(): ClientAuth {
-    return new ClientAuth({ kind: 'none' });
+    return new ClientAuth(() => ({ kind: 'none' }));
   }
 
   private constructor(
-    private readonly model: ClientAuthModel,
-    private readonly plaintextField?: string,
+    private readonly produce: (usedBy: string) => ClientAuthModel,
     private readonly sessionMiddleware?: { readonly name: string; readonly namespace?: string },
   ) {}
 
@@ -138,7 +152,6 @@ export class ClientAuth {
    * @param usedBy construct path of that SecuredApi, named in errors
    */
   _toModel(usedBy = 'ClientAuth'): ClientAuthModel {
-    if (this.plaintextField) rejectPlaintext(usedBy, this.plaintextField);
-    return this.model;
+    return this.produce(usedBy);
   }
 }

@@ -3,6 +3,7 @@ import { dnsLabel, ErrorCode, GatewrightError, oauthClientCredentialsSchema, par
 import { rejectPlaintext, SecretRef } from '../secrets/secret-ref';
 import { toCredentialValueModel, type CredentialInput } from '../secrets/credential-value';
 import type { IUpstreamCredential } from './upstream-credential';
+import { keysOf, rejectUnknownProps } from '../props/check-props';
 
 /** Redis (or Sentinel) store for tokens shared between gateway replicas. */
 export interface RedisTokenStore {
@@ -93,6 +94,8 @@ export interface UpstreamOAuthProps {
   readonly name?: string;
 }
 
+const UPSTREAM_O_AUTH_PROPS = keysOf<UpstreamOAuthProps>()(['tokenUrl', 'clientId', 'clientSecret', 'scopes', 'audience', 'claims', 'forwardHeaders', 'authMethod', 'tokenStore', 'refreshSkewSeconds', 'name']);
+
 /**
  * An OAuth2 client-credentials token that the gateway fetches, caches and refreshes, and
  * sends to the backend as `Authorization: Bearer <token>`. One UpstreamOAuth can serve many
@@ -106,6 +109,7 @@ export class UpstreamOAuth extends Construct implements IUpstreamCredential {
 
   constructor(scope: Construct, id: string, props: UpstreamOAuthProps) {
     super(scope, id);
+    rejectUnknownProps(props, UPSTREAM_O_AUTH_PROPS, this.node.path, 'UpstreamOAuth');
     this.name = parseOrThrow(dnsLabel, props.name ?? id, this.node.path, 'name');
     this.props = props;
     // Fail at construction, where the stack trace points at the user's line.
@@ -166,5 +170,5 @@ export class UpstreamOAuth extends Construct implements IUpstreamCredential {
 function redisSecretModel(ref: SecretRef, path: string, field: string): unknown {
   if (typeof (ref as unknown) === 'string') rejectPlaintext(path, field);
   // Anything else that is not a SecretRef goes on to the schema, which names the field.
-  return ref instanceof SecretRef ? ref._toModel() : ref;
+  return ref instanceof SecretRef ? ref._toModel(path, field) : ref;
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { externalNameBackendSchema, parseOrThrow, type BackendModel, type ExternalNameBackendModel } from '../../model';
 import { parentChartOf } from '../parent-chart';
 import type { IBackend } from './backend';
+import { keysOf, rejectUnknownProps } from '../props/check-props';
 
 /** Props of {@link ExternalNameBackend}. */
 export interface ExternalNameBackendProps {
@@ -50,6 +51,8 @@ export interface ExternalNameServiceOptions {
   readonly namespace?: string;
 }
 
+const EXTERNAL_NAME_BACKEND_PROPS = keysOf<ExternalNameBackendProps>()(['externalName', 'port', 'scheme', 'serviceName', 'namespace']);
+
 /**
  * An external backend (SaaS API, Oracle Integration Cloud) reached through a Kubernetes
  * `ExternalName` Service, so routes address it like an in-cluster service.
@@ -79,6 +82,7 @@ export class ExternalNameBackend extends Construct implements IBackend {
 
   constructor(scope: Construct, id: string, props: ExternalNameBackendProps) {
     super(scope, id);
+    rejectUnknownProps(props, EXTERNAL_NAME_BACKEND_PROPS, this.node.path, 'ExternalNameBackend');
     const port = props.port ?? 443;
     const namespace = props.namespace ?? parentChartOf(this).namespace;
     this.model = parseOrThrow(

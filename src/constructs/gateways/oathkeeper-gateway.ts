@@ -20,6 +20,7 @@ import { CONTENT_HASH_ANNOTATION } from '../rotation/restart-on-change';
 import { SecretSync } from '../secrets/secret-sync';
 import type { IGateway } from './gateway';
 import { RouteRegistry } from './route-registry';
+import { keysOf, rejectUnknownProps } from '../props/check-props';
 
 export { MatchingStrategy } from '../../targets/oathkeeper/access-rule';
 export { OATHKEEPER_CHART_VERSION, OATHKEEPER_VERSION } from '../../targets/oathkeeper/helm-values';
@@ -125,6 +126,8 @@ interface RenderedGateway {
   readonly redactedHeaders: string[];
 }
 
+const OATHKEEPER_GATEWAY_PROPS = keysOf<OathkeeperGatewayProps>()(['namespace', 'ruleDelivery', 'maesterNamespaces', 'rulesFormat', 'matchingStrategy', 'trustForwardedHeaders', 'ports', 'replicas', 'resources', 'autoscaling', 'name']);
+
 /**
  * Ory Oathkeeper as the gateway: each SecuredApi becomes one access rule (JWT authenticator
  * with issuer, audience, algorithms and scopes pinned; `allow`; a `header` mutator rendering
@@ -161,6 +164,7 @@ export class OathkeeperGateway extends Construct implements IGateway {
 
   constructor(scope: Construct, id: string, props: OathkeeperGatewayProps = {}) {
     super(scope, id);
+    rejectUnknownProps(props, OATHKEEPER_GATEWAY_PROPS, this.node.path, 'OathkeeperGateway');
     const namespace = props.namespace ?? parentChartOf(this).namespace;
     const name = props.name ?? id;
     this.ruleDelivery = props.ruleDelivery ?? OathkeeperRuleDelivery.CONFIG_MAP;

@@ -7,6 +7,7 @@ import { ReferenceProxy } from '../reference-proxy/reference-proxy';
 import type { IGateway } from './gateway';
 import { ProxyExposure, type ProxyExposureModel } from './proxy-exposure';
 import { TraefikRouting } from './traefik-routing';
+import { keysOf, rejectUnknownProps } from '../props/check-props';
 
 /** Props of {@link ReferenceProxyGateway}. */
 export interface ReferenceProxyGatewayProps {
@@ -31,7 +32,16 @@ export interface ReferenceProxyGatewayProps {
    * @default - the construct id
    */
   readonly name?: string;
+  /**
+   * With `ProxyExposure.traefik()`: Traefik runs with
+   * `providers.kubernetesCRD.allowCrossNamespace=true`, so the IngressRoutes may address a proxy
+   * passed in from another namespace.
+   * @default false
+   */
+  readonly allowCrossNamespace?: boolean;
 }
+
+const REFERENCE_PROXY_GATEWAY_PROPS = keysOf<ReferenceProxyGatewayProps>()(['expose', 'proxy', 'namespace', 'name', 'allowCrossNamespace']);
 
 /**
  * The reference proxy *is* the gateway: it matches host and path, authenticates and
@@ -48,13 +58,19 @@ export class ReferenceProxyGateway extends Construct implements IGateway {
 
   constructor(scope: Construct, id: string, props: ReferenceProxyGatewayProps = {}) {
     super(scope, id);
+    rejectUnknownProps(props, REFERENCE_PROXY_GATEWAY_PROPS, this.node.path, 'ReferenceProxyGateway');
     this.exposure = (props.expose ?? ProxyExposure.clusterOnly())._toModel();
     const e = this.exposure;
     // Traefik in front only hands traffic over; every header removal is the proxy's own job.
     this.routing = new TraefikRouting(
       this,
       this.engine,
-      { namespace: props.namespace, name: props.name, ...(e.kind === 'traefik' ? { entryPoints: e.entryPoints, ...(e.tls ? { tls: e.tls } : {}) } : {}) },
+      {
+        namespace: props.namespace,
+        name: props.name,
+        allowCrossNamespace: props.allowCrossNamespace,
+        ...(e.kind === 'traefik' ? { entryPoints: e.entryPoints, ...(e.tls ? { tls: e.tls } : {}) } : {}),
+      },
       { untrustedHeadersMiddleware: false, listeners: e.kind === 'traefik' ? e.entryPoints : [e.kind === 'loadBalancer' ? `load balancer :${e.port}` : 'cluster only'] },
     );
     const model = this.routing.model;
@@ -84,6 +100,7 @@ export class ReferenceProxyGateway extends Construct implements IGateway {
     }
     const model = this.routing.model;
     const proxyNamespace = this.proxy.namespace && this.proxy.namespace !== model.namespace ? this.proxy.namespace : undefined;
+    if (proxyNamespace) this.routing.requireCrossNamespace(route, 'gateway', `the reference proxy "${this.proxy.name}" lives in namespace "${proxyNamespace}"`);
     const ingressRoute = renderProxyIngressRoute(this.routing.target, route, {
       serviceName: this.proxy.name,
       port: this.proxy.port,

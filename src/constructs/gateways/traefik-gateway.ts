@@ -4,6 +4,7 @@ import { needsForwardAuth, renderTraefikRoute } from '../../targets/traefik/rend
 import { ReferenceProxy } from '../reference-proxy/reference-proxy';
 import type { IGateway } from './gateway';
 import { TraefikRouting, type TraefikRoutingProps } from './traefik-routing';
+import { keysOf, rejectUnknownProps } from '../props/check-props';
 
 /** Props of {@link TraefikGateway}. */
 export interface TraefikGatewayProps extends TraefikRoutingProps {
@@ -15,6 +16,8 @@ export interface TraefikGatewayProps extends TraefikRoutingProps {
    */
   readonly proxy?: ReferenceProxy;
 }
+
+const TRAEFIK_GATEWAY_PROPS = keysOf<TraefikGatewayProps>()(['entryPoints', 'tls', 'namespace', 'name', 'allowCrossNamespace', 'stripRequestHeaders', 'proxy']);
 
 /**
  * Open-source Traefik (v3): routes are IngressRoutes whose client authentication and token
@@ -34,6 +37,7 @@ export class TraefikGateway extends Construct implements IGateway {
 
   constructor(scope: Construct, id: string, props: TraefikGatewayProps = {}) {
     super(scope, id);
+    rejectUnknownProps(props, TRAEFIK_GATEWAY_PROPS, this.node.path, 'TraefikGateway');
     this.routing = new TraefikRouting(this, this.engine, props);
     this.proxy = props.proxy ?? new ReferenceProxy(this, 'proxy', { name: `${this.routing.model.name}-proxy`, namespace: this.routing.model.namespace });
   }

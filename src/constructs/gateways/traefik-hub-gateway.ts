@@ -3,9 +3,12 @@ import { GatewayEngine, type ApiRouteModel, type GatewayModel } from '../../mode
 import { renderTraefikHubRoute } from '../../targets/traefik-hub/render-route';
 import type { IGateway } from './gateway';
 import { TraefikRouting, type TraefikRoutingProps } from './traefik-routing';
+import { keysOf, rejectUnknownProps } from '../props/check-props';
 
 /** Props of {@link TraefikHubGateway}. */
 export interface TraefikHubGatewayProps extends TraefikRoutingProps {}
+
+const TRAEFIK_HUB_GATEWAY_PROPS = keysOf<TraefikHubGatewayProps>()(['entryPoints', 'tls', 'namespace', 'name', 'allowCrossNamespace', 'stripRequestHeaders']);
 
 /**
  * Traefik Hub API Gateway: JWT and API-key client auth, `oAuthClientCredentials` token
@@ -18,6 +21,7 @@ export class TraefikHubGateway extends Construct implements IGateway {
 
   constructor(scope: Construct, id: string, props: TraefikHubGatewayProps = {}) {
     super(scope, id);
+    rejectUnknownProps(props, TRAEFIK_HUB_GATEWAY_PROPS, this.node.path, 'TraefikHubGateway');
     this.routing = new TraefikRouting(this, this.engine, props);
   }
 

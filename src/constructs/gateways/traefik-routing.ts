@@ -1,6 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { ErrorCode, GatewrightError, gatewaySchema, parseOrThrow, type ApiRouteModel, type GatewayEngine, type GatewayModel } from '../../model';
+import { z } from 'zod';
+import { ErrorCode, GatewrightError, gatewaySchema, headerName, parseOrThrow, type ApiRouteModel, type GatewayEngine, type GatewayModel } from '../../model';
+import { listProp } from '../props/check-props';
 import { checkRouteCapabilities } from '../../plan/capabilities';
 import { gatewayObjectName, GatewayObject } from '../../plan/object-names';
 import { headersInjectedByAnyRoute, planRequestTransformation, untrustedCallerHeaders, type GatewayRequestContext, type RequestTransformation } from '../../plan/request-transformation';
@@ -98,8 +100,8 @@ export class TraefikRouting {
     const settings = parseOrThrow(
       traefikSettingsSchema,
       {
-        entryPoints: [...(props.entryPoints ?? ['websecure'])],
-        ...(props.tls ? { tls: { ...props.tls, domains: [...(props.tls.domains ?? [])] } } : {}),
+        entryPoints: props.entryPoints === undefined ? ['websecure'] : listProp(props.entryPoints, path, 'entryPoints', "['websecure']"),
+        ...(props.tls ? { tls: { ...props.tls, domains: listProp(props.tls.domains, path, 'tls.domains', "['www.example.com']") } } : {}),
         allowCrossNamespace: props.allowCrossNamespace ?? false,
       },
       path,
@@ -117,7 +119,7 @@ export class TraefikRouting {
       path,
     );
     this.target = { name: this.model.name, path, namespace: this.model.namespace, settings };
-    this.stripRequestHeaders = [...(props.stripRequestHeaders ?? [])];
+    this.stripRequestHeaders = parseOrThrow(z.array(headerName), listProp(props.stripRequestHeaders, path, 'stripRequestHeaders', "['X-Internal-User']"), path, 'stripRequestHeaders');
     this.registry = new RouteRegistry(gateway);
     const name = gatewayObjectName(this.model.name, GatewayObject.UNTRUSTED_HEADERS);
     this.untrustedHeaders = { name };
@@ -204,7 +206,8 @@ export class TraefikRouting {
     SecretSync.of(this.gateway, this.model.namespace).add(rendered.secretKeys, api.node.path);
   }
 
-  private requireCrossNamespace(route: ApiRouteModel, field: string, what: string): void {
+  /** Throws unless the gateway says Traefik may follow references into other namespaces. */
+  requireCrossNamespace(route: ApiRouteModel, field: string, what: string): void {
     if (this.target.settings.allowCrossNamespace) return;
     throw new GatewrightError({
       code: ErrorCode.CROSS_NAMESPACE,

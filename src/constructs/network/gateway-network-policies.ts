@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { dnsLabel, ErrorCode, externalHostsOfRoute, GatewrightError, parseOrThrow, port } from '../../model';
 import type { IGateway } from '../gateways/gateway';
+import { keysOf, rejectUnknownProps } from '../props/check-props';
 
 /** The label every namespace carries with its own name (Kubernetes ≥ 1.22), used to select namespaces by name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -168,6 +169,8 @@ type Workload = z.infer<typeof workload>;
 /** A NetworkPolicy peer or rule, in the plain form the API server takes. */
 type Peer = Record<string, unknown>;
 
+const GATEWAY_NETWORK_POLICIES_PROPS = keysOf<GatewayNetworkPoliciesProps>()(['gateway', 'gatewayPorts', 'edge', 'backends', 'clientNamespaces', 'allowClientIntraNamespace', 'clusterCidrs', 'egressPorts', 'apiServerCidrs', 'apiServerPort', 'dns', 'ciliumFqdnEgress', 'name']);
+
 /**
  * NetworkPolicies (core `networking.k8s.io/v1`) that make the gateway the only way in and out:
  *
@@ -199,6 +202,7 @@ export class GatewayNetworkPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayNetworkPoliciesProps) {
     super(scope, id);
+    rejectUnknownProps(props, GATEWAY_NETWORK_POLICIES_PROPS, this.node.path, 'GatewayNetworkPolicies');
     if (!(props.edge instanceof EdgeSource)) {
       throw new GatewrightError({
         code: ErrorCode.INVALID_PROPS,

@@ -15,6 +15,7 @@ import { AppPlan } from '../plan/app-plan';
 import { SecuredApi } from '../secured-api';
 import { SecretRef } from '../secrets/secret-ref';
 import { SecretSync } from '../secrets/secret-sync';
+import { keysOf, listProp, rejectUnknownProps } from '../props/check-props';
 
 export { CookieSameSite, OAuth2ProxyProvider } from '../../targets/oauth2-proxy/args';
 export { OAUTH2_PROXY_IMAGE } from '../../targets/oauth2-proxy/workload';
@@ -146,6 +147,8 @@ const propsSchema = z.object({
   entryPoints: z.array(z.string().min(1)).min(1),
 });
 
+const O_AUTH2_PROXY_AUTH_PROPS = keysOf<OAuth2ProxyAuthProps>()(['issuerUrl', 'clientId', 'clientSecret', 'cookieSecret', 'cookieSecretBytes', 'cookieDomains', 'redirectUrl', 'provider', 'cookieSecure', 'cookieSameSite', 'cookieName', 'emailDomains', 'allowedGroups', 'namespace', 'name', 'image', 'replicas', 'entryPoints', 'tls']);
+
 /**
  * OAuth2 Proxy as a Traefik forward-auth service for browser apps without OIDC of their own:
  * Keycloak (or any OIDC provider) login, an encrypted session cookie on a shared cookie domain,
@@ -173,6 +176,7 @@ export class OAuth2ProxyAuth extends Construct {
   constructor(scope: Construct, id: string, props: OAuth2ProxyAuthProps) {
     super(scope, id);
     const path = this.node.path;
+    rejectUnknownProps(props, O_AUTH2_PROXY_AUTH_PROPS, this.node.path, 'OAuth2ProxyAuth');
     for (const field of ['clientId', 'clientSecret', 'cookieSecret'] as const) {
       if (!(props[field] instanceof SecretRef)) {
         throw new GatewrightError({
@@ -190,15 +194,15 @@ export class OAuth2ProxyAuth extends Construct {
       {
         issuerUrl: props.issuerUrl,
         cookieSecretBytes: props.cookieSecretBytes ?? 32,
-        cookieDomains: [...(props.cookieDomains ?? [])],
+        cookieDomains: listProp(props.cookieDomains, path, 'cookieDomains', "['.apps.example.com']"),
         redirectUrl: props.redirectUrl,
         cookieName: props.cookieName ?? '_oauth2_proxy',
-        emailDomains: [...(props.emailDomains ?? ['*'])],
-        allowedGroups: [...(props.allowedGroups ?? [])],
+        emailDomains: props.emailDomains === undefined ? ['*'] : listProp(props.emailDomains, path, 'emailDomains', "['example.com']"),
+        allowedGroups: listProp(props.allowedGroups, path, 'allowedGroups', "['/platform-users']"),
         name: props.name ?? 'oauth2-proxy',
         ...(namespace ? { namespace } : {}),
         replicas: props.replicas ?? 2,
-        entryPoints: [...(props.entryPoints ?? ['websecure'])],
+        entryPoints: props.entryPoints === undefined ? ['websecure'] : listProp(props.entryPoints, path, 'entryPoints', "['websecure']"),
       },
       path,
     );
@@ -237,9 +241,9 @@ export class OAuth2ProxyAuth extends Construct {
         allowedGroups: p.allowedGroups,
         port: OAUTH2_PROXY_PORT,
       }),
-      clientId: props.clientId._toModel(),
-      clientSecret: props.clientSecret._toModel(),
-      cookieSecret: props.cookieSecret._toModel(),
+      clientId: props.clientId._toModel(path, 'clientId'),
+      clientSecret: props.clientSecret._toModel(path, 'clientSecret'),
+      cookieSecret: props.cookieSecret._toModel(path, 'cookieSecret'),
     });
     this.deployment = plan.describe(new ApiObject(this, 'deployment', workload.deployment as never), { owner: path, purpose: "OAuth2 Proxy's Deployment" });
     this.service = plan.describe(new ApiObject(this, 'service', workload.service as never), { owner: path, purpose: "OAuth2 Proxy's Service" });
@@ -268,7 +272,7 @@ export class OAuth2ProxyAuth extends Construct {
     );
 
     SecretSync.of(this, p.namespace).add(
-      [props.clientId, props.clientSecret, props.cookieSecret].map((r) => ({ kind: 'declared' as const, ref: r._toModel() })),
+      (['clientId', 'clientSecret', 'cookieSecret'] as const).map((f) => ({ kind: 'declared' as const, ref: props[f]._toModel(path, f) })),
       path,
     );
     this.node.addValidation({ validate: () => this.validateUsers() });

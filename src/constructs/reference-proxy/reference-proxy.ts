@@ -13,6 +13,7 @@ import { parentChartOf } from '../parent-chart';
 import { CONTENT_HASH_ANNOTATION } from '../rotation/restart-on-change';
 import { SecretSync } from '../secrets/secret-sync';
 import { PROXY_CONFIG_FILE, proxyPodSpec, type ProxyPodSpecInput } from './proxy-pod-spec';
+import { keysOf, rejectUnknownProps } from '../props/check-props';
 
 /** The image the construct deploys unless told otherwise; bumped with each gatewright release. */
 export const DEFAULT_REFERENCE_PROXY_IMAGE = 'ghcr.io/gatewright/reference-proxy:0.1.0';
@@ -215,6 +216,8 @@ const propsSchema = z.object({
   serviceAccountName: z.string().min(1).optional(),
 });
 
+const REFERENCE_PROXY_PROPS = keysOf<ReferenceProxyProps>()(['name', 'namespace', 'image', 'replicas', 'port', 'adminPort', 'secretsDir', 'forwardAuthPath', 'maxHeaderBytes', 'maxTokenBytes', 'shutdownDelaySeconds', 'resources', 'autoscaling', 'disruptionBudget', 'runAsUser', 'serviceAccountName']);
+
 /**
  * The gatewright reference proxy on Kubernetes: a hardened Deployment running the bundled
  * proxy image, a Service for traffic and an admin port, and a ConfigMap holding the routes
@@ -249,6 +252,7 @@ export class ReferenceProxy extends Construct {
 
   constructor(scope: Construct, id: string, props: ReferenceProxyProps = {}) {
     super(scope, id);
+    rejectUnknownProps(props, REFERENCE_PROXY_PROPS, this.node.path, 'ReferenceProxy');
     const namespace = props.namespace ?? parentChartOf(this).namespace;
     this.props = parseOrThrow(
       propsSchema,

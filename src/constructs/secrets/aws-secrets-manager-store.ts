@@ -7,6 +7,7 @@ import type { SecretRef } from './secret-ref';
 import { storeRegistryOf } from './store-registry';
 import { ExistingSecretStore, sourcedSecretRef, type ISecretStore, type SecretRefFromStoreOptions } from './secret-store';
 import { z } from 'zod';
+import { keysOf, rejectUnknownProps } from '../props/check-props';
 
 /** Props of {@link AwsSecretsManagerStore}. */
 export interface AwsSecretsManagerStoreProps {
@@ -37,6 +38,8 @@ const propsSchema = z.object({
   namespace: dnsLabel.optional(),
 });
 
+const AWS_SECRETS_MANAGER_STORE_PROPS = keysOf<AwsSecretsManagerStoreProps>()(['region', 'serviceAccountName', 'name', 'namespace']);
+
 /**
  * A namespaced External Secrets `SecretStore` for AWS Secrets Manager. Use
  * {@link AwsSecretsManagerStore.fromClusterSecretStore} to reference a store the platform
@@ -59,6 +62,7 @@ export class AwsSecretsManagerStore extends Construct implements ISecretStore {
 
   constructor(scope: Construct, id: string, props: AwsSecretsManagerStoreProps) {
     super(scope, id);
+    rejectUnknownProps(props, AWS_SECRETS_MANAGER_STORE_PROPS, this.node.path, 'AwsSecretsManagerStore');
     const p = parseOrThrow(propsSchema, { ...props, name: props.name ?? id }, this.node.path);
     this.region = p.region;
     this.storeRef = { name: p.name, kind: 'SecretStore', provider: 'awsSecretsManager' };

@@ -39,7 +39,7 @@ export type CredentialInput = SecretRef | CredentialValue;
 
 /** Model form of a credential prop, rejecting plaintext strings passed from untyped code. */
 export function toCredentialValueModel(value: CredentialInput | string | undefined, path: string, field: string): CredentialValueModel {
-  if (value instanceof SecretRef) return { kind: 'secret', ref: value._toModel() };
+  if (value instanceof SecretRef) return { kind: 'secret', ref: value._toModel(path, field) };
   if (value instanceof CredentialValue) return value._toModel();
   if (typeof value === 'string') rejectPlaintext(path, field);
   return rejectMissing(path, field);

@@ -7,6 +7,7 @@ import { parentChartOf } from '../parent-chart';
 import type { SecretRef } from './secret-ref';
 import { storeRegistryOf } from './store-registry';
 import { ExistingSecretStore, sourcedSecretRef, type ISecretStore, type SecretRefFromStoreOptions } from './secret-store';
+import { keysOf, rejectUnknownProps } from '../props/check-props';
 
 /** Props of {@link OciVaultStore}. */
 export interface OciVaultStoreProps {
@@ -51,6 +52,8 @@ const propsSchema = z.object({
   namespace: dnsLabel.optional(),
 });
 
+const OCI_VAULT_STORE_PROPS = keysOf<OciVaultStoreProps>()(['vaultOcid', 'region', 'serviceAccountName', 'compartmentOcid', 'name', 'namespace']);
+
 /**
  * A namespaced External Secrets `SecretStore` for OCI Vault, authenticated with OKE
  * workload identity (`principalType: Workload`): no API keys in the cluster.
@@ -76,6 +79,7 @@ export class OciVaultStore extends Construct implements ISecretStore {
 
   constructor(scope: Construct, id: string, props: OciVaultStoreProps) {
     super(scope, id);
+    rejectUnknownProps(props, OCI_VAULT_STORE_PROPS, this.node.path, 'OciVaultStore');
     const p = parseOrThrow(propsSchema, { ...props, name: props.name ?? id }, this.node.path);
     this.vaultOcid = p.vaultOcid;
     this.serviceAccountName = p.serviceAccountName;

@@ -31,15 +31,28 @@ export class SecretRef {
   readonly source?: SecretSourceModel;
 
   private constructor(model: SecretRefModel) {
-    const parsed = parseOrThrow(secretRefSchema, model, `SecretRef(${model.secretName}:${model.key})`);
-    this.secretName = parsed.secretName;
-    this.key = parsed.key;
-    this.source = parsed.source;
+    // Validated where it is used, so an error names the construct and prop it was given to —
+    // and never repeats a name that may be a pasted secret.
+    this.secretName = model.secretName;
+    this.key = model.key;
+    this.source = model.source;
   }
 
-  /** @internal */
-  _toModel(): SecretRefModel {
-    return { secretName: this.secretName, key: this.key, ...(this.source ? { source: this.source } : {}) };
+  /**
+   * @internal the validated model
+   * @param usedBy construct path of the construct the ref was given to
+   * @param field the prop it was given as (`upstreamAuth.header(X-Key)`)
+   */
+  _toModel(usedBy = 'SecretRef', field = ''): SecretRefModel {
+    const at = (f: string) => (field ? `${field}.${f}` : f);
+    const as = (what: string) => `${field ? `${field}: ` : ''}${what}`;
+    return parseOrThrow(secretRefSchema, { secretName: this.secretName, key: this.key, ...(this.source ? { source: this.source } : {}) }, usedBy, field, [
+      [at('secretName'), as('SecretRef secretName')],
+      [at('key'), as('SecretRef key')],
+      [at('source.remoteKey'), as('secretRef remoteKey')],
+      [at('source.property'), as('secretRef property')],
+      [at('source.arn'), as('secretRef arn')],
+    ]);
   }
 
   /** Never the value: a SecretRef prints as its address. */

@@ -53,7 +53,7 @@ export function renderIngressRoute({ gateway, route, middlewares, backendNamespa
           kind: IngressRouteSpecRoutesKind.RULE,
           match: renderMatchRule(route),
           priority: routePriority(route),
-          middlewares: middlewares.map((m) => ({ name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) })),
+          ...(middlewares.length ? { middlewares: middlewares.map((m) => ({ name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) })) } : {}),
           services: [service],
         },
         ...(guarded

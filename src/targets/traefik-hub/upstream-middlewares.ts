@@ -72,6 +72,14 @@ class UpstreamContext {
 
   oauthMiddleware(c: OAuthClientCredentialsModel): string {
     const field = `upstreamAuth(${c.name})`;
+    if (!c.audience) {
+      // Hub's reference marks `audience` required for oAuthClientCredentials.
+      throw this.unsupported(
+        `${field}.audience`,
+        "is not set, and Traefik Hub's oAuthClientCredentials middleware requires an audience",
+        'set `audience` on the UpstreamOAuth: the resource the token is for (for Oracle IDCS, the resource URL its scopes start with)',
+      );
+    }
     const oauth: Record<string, unknown> = {
       url: c.tokenUrl,
       clientID: this.value(c.clientId, `${field}.clientId`),

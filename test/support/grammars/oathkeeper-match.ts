@@ -27,10 +27,37 @@ export function compileOathkeeperMatchUrl(pattern: string, strategy: 'regexp' | 
     }
     if (j >= pattern.length) throw new Error('unbalanced "<"');
     const inner = pattern.slice(open + 1, j);
-    out += strategy === 'regexp' ? `(${inner})` : `(${globToRegex(inner)})`;
+    out += strategy === 'regexp' ? `(${caseInsensitiveGroups(inner)})` : `(${globToRegex(inner)})`;
     i = j + 1;
   }
   return new RegExp(`${out}$`, 'u');
+}
+
+/**
+ * `(?i:...)` (a case-insensitive group, which Oathkeeper's regexp2 and Go's RE2 accept) as a
+ * JavaScript pattern Node 20 accepts: each letter inside becomes `[xX]`.
+ */
+function caseInsensitiveGroups(pattern: string): string {
+  return pattern.replace(/\(\?i:((?:[^()\\]|\\.)*)\)/g, (_, body: string) => {
+    let out = '(?:';
+    for (let i = 0; i < body.length; i++) {
+      const c = body[i];
+      if (c === '\\') {
+        out += c + body[++i];
+      } else if (c === '[') {
+        // A class: add the other case of every letter in it.
+        const end = body.indexOf(']', i);
+        const cls = body.slice(i + 1, end);
+        out += `[${cls}${cls.replace(/[a-z]-[a-z]/g, (r) => r.toUpperCase())}]`;
+        i = end;
+      } else if (/[a-z]/i.test(c)) {
+        out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+      } else {
+        out += c;
+      }
+    }
+    return `${out})`;
+  });
 }
 
 function quote(text: string): string {

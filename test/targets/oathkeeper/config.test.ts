@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiRouteSchema, type GatewayModel } from '../../../src/model';
+import { apiRouteSchema } from '../../../src/model';
+import { planRequestTransformation } from '../../../src/plan/request-transformation';
 import { MatchingStrategy } from '../../../src/targets/oathkeeper/access-rule';
 import { DEFAULT_OATHKEEPER_PORTS, renderOathkeeperConfig } from '../../../src/targets/oathkeeper/config';
 import { renderHelmValues } from '../../../src/targets/oathkeeper/helm-values';
@@ -7,7 +8,6 @@ import { toMaesterRuleProps } from '../../../src/targets/oathkeeper/maester-rule
 import { renderOathkeeperRoute } from '../../../src/targets/oathkeeper/render-rule';
 import { HAS_OATHKEEPER_SCHEMAS, oathkeeperSchemas } from '../../support/oathkeeper-schemas';
 
-const gateway: GatewayModel = { name: 'ok', path: 'c/ok', engine: 'oathkeeper' as GatewayModel['engine'], namespace: 'gw', entryPoints: ['proxy'] };
 const backend = { kind: 'externalName' as const, serviceName: 'saas', externalName: 'api.saas.example.net', port: 443, scheme: 'https' as const };
 const jwtRoute = apiRouteSchema.parse({
   name: 'reports',
@@ -21,12 +21,14 @@ const jwtRoute = apiRouteSchema.parse({
   backend,
 });
 const publicRoute = apiRouteSchema.parse({ name: 'status', path: 'c/status', host: 'api.example.com', pathPrefix: '/status', clientAuth: { kind: 'none' }, backend });
-const rules = [jwtRoute, publicRoute].map((r) => renderOathkeeperRoute(gateway, r, MatchingStrategy.REGEXP).rule);
+const rules = [jwtRoute, publicRoute].map(
+  (r) => renderOathkeeperRoute({ route: r, transformation: planRequestTransformation(r), strategy: MatchingStrategy.REGEXP, forwarding: { trustForwardedHeaders: false }, namespace: 'gw' }).rule,
+);
 
 const config = renderOathkeeperConfig({
   rules,
   matchingStrategy: MatchingStrategy.REGEXP,
-  rulesFileName: 'access-rules.json',
+  repositories: ['file:///etc/rules/access-rules.json'],
   ports: DEFAULT_OATHKEEPER_PORTS,
   trustForwardedHeaders: false,
   redactedHeaders: ['X-API-Key'],
@@ -39,7 +41,8 @@ describe('oathkeeper.yaml', () => {
       jwt: { enabled: true, config: { jwks_urls: ['https://idp.example.com/jwks.json'], scope_strategy: 'exact' } },
     });
     expect(config.authorizers).toEqual({ allow: { enabled: true } });
-    expect(config.mutators).toEqual({ header: { enabled: true, config: { headers: {} } }, noop: { enabled: true } });
+    // Every rule blanks caller-supplied identity headers, so even the public route uses `header`.
+    expect(config.mutators).toEqual({ header: { enabled: true, config: { headers: {} } } });
   });
 
   it('serves on the chart ports, reads the mounted rules file and answers errors as terse JSON', () => {
@@ -74,31 +77,51 @@ describe('maester Rule', () => {
 });
 
 describe('Helm values', () => {
-  const env = [{ name: 'GW_SECRET_SAAS_KEY', secretName: 'saas', key: 'key' }];
-  it('mounts our rules ConfigMap and fills env from secretKeyRefs (the chart has no envFrom)', () => {
-    const values = renderHelmValues({ config, rulesDelivery: 'configMap', rulesConfigMapName: 'ok-rules', env, replicas: 3, resources: { requests: { cpu: '100m' } } });
+  const env = [{ name: 'GW_SECRET_SAAS_KEY_0123456789AB', secretName: 'saas', key: 'key' }];
+  it('mounts our config and rules ConfigMaps instead of the chart rendering its own, and fills env from secretKeyRefs', () => {
+    const values = renderHelmValues({
+      configMapName: 'ok-config',
+      ports: DEFAULT_OATHKEEPER_PORTS,
+      rulesDelivery: 'configMap',
+      rulesConfigMapName: 'ok-rules',
+      env,
+      replicas: 3,
+      resources: { requests: { cpu: '100m' } },
+      maesterSingleNamespace: true,
+    });
     expect(values).toEqual({
+      image: { tag: 'v26.2.0' },
       replicaCount: 3,
-      oathkeeper: { config, managedAccessRules: false, accessRulesOverride: { nameOverride: 'ok-rules' } },
+      oathkeeper: {
+        // The chart reads the container ports from here, so they stay; the rest of the config is ours.
+        config: { serve: { proxy: { port: 4455 }, api: { port: 4456 }, prometheus: { port: 9000 } } },
+        configFileOverride: { enabled: false, nameOverride: 'ok-config' },
+        helmTemplatedConfigEnabled: false,
+        managedAccessRules: false,
+        accessRulesOverride: { nameOverride: 'ok-rules' },
+      },
       maester: { enabled: false },
       deployment: {
-        extraEnv: [{ name: 'GW_SECRET_SAAS_KEY', valueFrom: { secretKeyRef: { name: 'saas', key: 'key' } } }],
+        extraArgs: ['--sqa-opt-out'],
+        extraEnv: [{ name: 'GW_SECRET_SAAS_KEY_0123456789AB', valueFrom: { secretKeyRef: { name: 'saas', key: 'key' } } }],
         resources: { requests: { cpu: '100m' } },
       },
     });
   });
 
-  it('turns maester on and autoscaling with a CPU target', () => {
+  it('turns maester on, watching only its own namespace, and autoscaling with a CPU target', () => {
     const values = renderHelmValues({
-      config,
+      configMapName: 'ok-config',
+      ports: DEFAULT_OATHKEEPER_PORTS,
       rulesDelivery: 'maester',
-      rulesConfigMapName: 'oathkeeper-rules',
       env,
       replicas: 2,
       resources: {},
       autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilization: 70 },
+      maesterSingleNamespace: true,
     }) as any;
     expect(values.maester).toEqual({ enabled: true });
+    expect(values['oathkeeper-maester']).toEqual({ singleNamespaceMode: true });
     expect(values.oathkeeper.accessRulesOverride).toBeUndefined();
     expect(values.deployment.autoscaling).toEqual({ enabled: true, minReplicas: 2, maxReplicas: 5, targetCPU: { type: 'Utilization', averageUtilization: 70 } });
   });

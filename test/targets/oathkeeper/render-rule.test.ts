@@ -1,11 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { apiRouteSchema, ErrorCode, GatewrightError, type ApiRouteInput, type ApiRouteModel, type GatewayModel } from '../../../src/model';
+import { apiRouteSchema, ErrorCode, GatewrightError, type ApiRouteInput, type ApiRouteModel } from '../../../src/model';
+import { derivedSecretKey, secretEnvName } from '../../../src/plan/derived-secrets';
+import { planRequestTransformation, untrustedCallerHeaders } from '../../../src/plan/request-transformation';
 import { MatchingStrategy } from '../../../src/targets/oathkeeper/access-rule';
 import { renderMatchUrl } from '../../../src/targets/oathkeeper/match-url';
 import { renderOathkeeperRoute } from '../../../src/targets/oathkeeper/render-rule';
 import { renderUpstream } from '../../../src/targets/oathkeeper/upstream';
+import { compileOathkeeperMatchUrl } from '../../support/grammars/oathkeeper-match';
 
-const gateway: GatewayModel = { name: 'oathkeeper', path: 'c/oathkeeper', engine: 'oathkeeper' as GatewayModel['engine'], namespace: 'gw', entryPoints: ['proxy'] };
+function render(r: ApiRouteModel, strategy = MatchingStrategy.REGEXP, trustForwardedHeaders = false) {
+  return renderOathkeeperRoute({ route: r, transformation: planRequestTransformation(r), strategy, forwarding: { trustForwardedHeaders }, namespace: 'gw' });
+}
+
+/** Caller-supplied identity and override headers Oathkeeper blanks on every rule (it cannot delete). */
+const UNTRUSTED_BLANKS = Object.fromEntries(
+  untrustedCallerHeaders()
+    .filter((r) => r.header !== 'Forwarded' && !r.header.toLowerCase().startsWith('x-forwarded-'))
+    .map((r) => [r.header, '']),
+);
+
+/** The header mutator's headers without the untrusted-header blanks every rule carries. */
+function ownHeaders(out: ReturnType<typeof render>): Record<string, string> {
+  const headers = { ...((out.rule.mutators[0].config as { headers: Record<string, string> }).headers) };
+  for (const h of Object.keys(UNTRUSTED_BLANKS)) {
+    expect(headers[h]).toBe('');
+    delete headers[h];
+  }
+  return headers;
+}
 const store = { name: 'aws', kind: 'SecretStore' as const, provider: 'awsSecretsManager' as const };
 const sourced = (secretName: string, key: string) => ({ secretName, key, source: { store, remoteKey: `remote/${secretName}`, property: key } });
 const jwt = {
@@ -41,12 +63,21 @@ function unsupported(fn: () => unknown): GatewrightError {
 describe('match URL', () => {
   it('matches the prefix itself and below it, never a longer sibling (regexp)', () => {
     const url = renderMatchUrl(route(), MatchingStrategy.REGEXP);
-    expect(url).toBe('<https?>://api.example.com/orders<(/.*)?>');
+    expect(url).toBe('<https?>://<(?i:api\\.example\\.com)(?::[0-9]{1,5})?>/orders<(/.*)?>');
     // What Oathkeeper compiles (ladon): quoted literals, our groups, anchored.
-    const compiled = new RegExp('^(https?)' + '://api\\.example\\.com/orders' + '((/.*)?)$');
+    const compiled = compileOathkeeperMatchUrl(url, 'regexp');
     expect(compiled.test('https://api.example.com/orders')).toBe(true);
     expect(compiled.test('http://api.example.com/orders/1/items')).toBe(true);
     expect(compiled.test('https://api.example.com/ordersX')).toBe(false);
+    expect(compiled.test('https://api.example.com.evil.test/orders')).toBe(false);
+  });
+
+  it('matches the Host header without regard to case and with a port (Oathkeeper compares it as sent)', () => {
+    const compiled = compileOathkeeperMatchUrl(renderMatchUrl(route(), MatchingStrategy.REGEXP), 'regexp');
+    expect(compiled.test('https://API.Example.COM/orders')).toBe(true);
+    expect(compiled.test('https://api.example.com:4455/orders/1')).toBe(true);
+    expect(compiled.test('https://api.example.com:/orders')).toBe(false);
+    expect(compiled.test('https://api-example.com/orders')).toBe(false);
   });
 
   it('uses a glob alternative for the same prefix semantics (glob)', () => {
@@ -55,7 +86,7 @@ describe('match URL', () => {
   });
 
   it('turns a wildcard host into one DNS label', () => {
-    expect(renderMatchUrl(route({ host: '*.example.com', pathPrefix: '/' }), MatchingStrategy.REGEXP)).toBe('<https?>://<[a-z0-9-]+>.example.com/<.*>');
+    expect(renderMatchUrl(route({ host: '*.example.com', pathPrefix: '/' }), MatchingStrategy.REGEXP)).toBe('<https?>://<(?i:[a-z0-9-]+\\.example\\.com)(?::[0-9]{1,5})?>/<.*>');
     expect(renderMatchUrl(route({ host: '*.example.com', pathPrefix: '/' }), MatchingStrategy.GLOB)).toBe('<{http,https}>://<*>.example.com/<**>');
   });
 });
@@ -89,7 +120,7 @@ describe('upstream', () => {
 
 describe('access rule', () => {
   it('pins issuer, audience, algorithms, scopes and the token header in the jwt authenticator', () => {
-    const { rule } = renderOathkeeperRoute(gateway, route({ authorization: { methods: ['GET'], scopes: ['orders:read'], claims: {} } }), MatchingStrategy.REGEXP);
+    const { rule } = render(route({ authorization: { methods: ['GET'], scopes: ['orders:read'], claims: {} } }));
     expect(rule.authenticators).toEqual([
       {
         handler: 'jwt',
@@ -109,26 +140,47 @@ describe('access rule', () => {
   });
 
   it('lists every method when none is restricted (an empty list would match nothing)', () => {
-    const { rule } = renderOathkeeperRoute(gateway, route(), MatchingStrategy.REGEXP);
+    const { rule } = render(route());
     expect(rule.match.methods).toEqual(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+  });
+
+  it('blanks every caller-supplied identity and override header, leaving X-Forwarded-* to Oathkeeper (it deletes them itself)', () => {
+    const out = render(route({ clientAuth: { kind: 'none' } }));
+    expect((out.rule.mutators[0].config as { headers: Record<string, string> }).headers).toEqual(UNTRUSTED_BLANKS);
+    expect(UNTRUSTED_BLANKS).toMatchObject({ 'X-Auth-Request-Email': '', 'X-Remote-User': '', 'X-Original-Url': '', 'X-Http-Method-Override': '' });
+    // Trusting forwarded headers, Oathkeeper keeps the caller's X-Forwarded-*: the identity ones are blanked then.
+    const trusting = render(route({ clientAuth: { kind: 'none' } }), MatchingStrategy.REGEXP, true);
+    expect((trusting.rule.mutators[0].config as { headers: Record<string, string> }).headers).toMatchObject({ 'X-Forwarded-User': '', Forwarded: '', 'X-Forwarded-Prefix': '' });
+  });
+
+  it('blanks hidden forwarding headers itself when it trusts the ones it receives', () => {
+    const r = route({ forwardingHeaders: 'hide' });
+    const trusting = render(r, MatchingStrategy.REGEXP, true);
+    const headers = (trusting.rule.mutators[0].config as { headers: Record<string, string> }).headers;
+    expect(headers).toMatchObject({ 'X-Forwarded-For': '', 'X-Forwarded-Host': '', Forwarded: '', 'X-Real-Ip': '' });
+    // Not trusting them, Oathkeeper drops X-Forwarded-* and Forwarded before mutators run; X-Real-Ip it keeps.
+    const own = ownHeaders(render(r));
+    expect(own).toEqual({ Authorization: '', 'X-Real-Ip': '', 'X-Replaced-Path': '' });
   });
 
   it('blanks the caller token when the upstream credential uses another header', () => {
     const r = route({ upstreamAuth: [{ kind: 'header', name: 'DD-API-KEY', value: { kind: 'secret', ref: sourced('dd', 'api-key') } }] });
-    const out = renderOathkeeperRoute(gateway, r, MatchingStrategy.REGEXP);
-    expect(out.rule.mutators).toEqual([{ handler: 'header', config: { headers: { Authorization: '', 'DD-API-KEY': '{{ env "GW_SECRET_DD_API_KEY" }}' } } }]);
-    expect(out.env).toEqual([{ name: 'GW_SECRET_DD_API_KEY', secretName: 'dd', key: 'api-key' }]);
+    const out = render(r);
+    const env = secretEnvName({ secretName: 'dd', key: 'api-key' });
+    expect(ownHeaders(out)).toEqual({ Authorization: '', 'DD-API-KEY': `{{ (env "${env}") }}` });
+    expect(out.env).toEqual([{ name: env, secretName: 'dd', key: 'api-key' }]);
     expect(out.secretKeys).toEqual([{ kind: 'declared', ref: sourced('dd', 'api-key') }]);
   });
 
   it('computes a prefixed value of a synced Secret in the ExternalSecret, so the header is one env reference', () => {
     const r = route({ upstreamAuth: [{ kind: 'header', name: 'Authorization', value: { kind: 'secret', ref: sourced('okta', 'token') }, prefix: 'SSWS ' }] });
-    const out = renderOathkeeperRoute(gateway, r, MatchingStrategy.REGEXP);
-    expect(out.rule.mutators[0].config).toEqual({ headers: { Authorization: '{{ env "GW_SECRET_OKTA_TOKEN_SSWS_HEADER" }}' } });
-    expect(out.secretKeys).toEqual([
-      { kind: 'derived', secretName: 'okta', key: 'token-ssws-header', template: 'SSWS {{ index . "token" }}', inputs: [sourced('okta', 'token')] },
-    ]);
-    expect(out.env).toEqual([{ name: 'GW_SECRET_OKTA_TOKEN_SSWS_HEADER', secretName: 'okta', key: 'token-ssws-header' }]);
+    const out = render(r);
+    const derived = derivedSecretKey({ kind: 'prefixed', prefix: 'SSWS ', input: sourced('okta', 'token') });
+    expect(derived.key).toMatch(/^gw-ssws-token\.[0-9a-f]{12}$/);
+    const env = secretEnvName({ secretName: 'okta', key: derived.key });
+    expect(ownHeaders(out)).toEqual({ Authorization: `{{ env "${env}" }}` });
+    expect(out.secretKeys).toEqual([{ kind: 'derived', derived, template: 'SSWS {{ (index . "token") }}' }]);
+    expect(out.env).toEqual([{ name: env, secretName: 'okta', key: derived.key }]);
   });
 
   it('composes prefix and Basic encoding at request time for Secrets gatewright does not sync', () => {
@@ -138,77 +190,82 @@ describe('access rule', () => {
         { kind: 'header', name: 'X-Tenant', value: { kind: 'requestHeader', header: 'X-Caller-Tenant' }, prefix: 't-' },
       ],
     });
-    const { rule } = renderOathkeeperRoute(gateway, r, MatchingStrategy.REGEXP);
-    expect(rule.mutators[0].config).toEqual({
-      headers: {
-        Authorization: 'Basic {{ printf "%s:%s" (env "GW_SECRET_JIRA_USER") (env "GW_SECRET_JIRA_TOKEN") | b64enc }}',
-        'X-Tenant': 't-{{ .MatchContext.Header.Get "X-Caller-Tenant" }}',
-      },
+    const user = secretEnvName({ secretName: 'jira', key: 'user' });
+    const token = secretEnvName({ secretName: 'jira', key: 'token' });
+    expect(ownHeaders(render(r))).toEqual({
+      Authorization: `Basic {{ printf "%s:%s" (env "${user}") (env "${token}") | b64enc }}`,
+      'X-Tenant': 't-{{ (.MatchContext.Header.Get "X-Caller-Tenant") }}',
     });
+  });
+
+  it('writes a prefix with braces as a printed literal, so it cannot open a template action of its own', () => {
+    const r = route({ upstreamAuth: [{ kind: 'header', name: 'X-Key', value: { kind: 'secret', ref: { secretName: 'k', key: 'v' } }, prefix: '{{ env "HOME" }}' }] });
+    const env = secretEnvName({ secretName: 'k', key: 'v' });
+    expect(ownHeaders(render(r))['X-Key']).toBe(`{{ "{{ env \\"HOME\\" }}" }}{{ (env "${env}") }}`);
   });
 
   it('forwards verified claims as headers', () => {
     const r = route({ clientAuth: { ...jwt, forwardClaims: { 'X-Subject': 'sub', 'X-Team': 'team' } } });
-    const { rule } = renderOathkeeperRoute(gateway, r, MatchingStrategy.REGEXP);
-    expect(rule.mutators[0].config).toEqual({
-      headers: { Authorization: '', 'X-Subject': '{{ print .Subject }}', 'X-Team': '{{ print (index .Extra "team") }}' },
-    });
+    expect(ownHeaders(render(r))).toEqual({ Authorization: '', 'X-Subject': '{{ print .Subject }}', 'X-Team': '{{ print (index .Extra "team") }}' });
   });
 
-  it('passes a public route through noop handlers', () => {
-    const { rule } = renderOathkeeperRoute(gateway, route({ clientAuth: { kind: 'none' } }), MatchingStrategy.REGEXP);
+  it('passes a public route through noop authentication', () => {
+    const { rule } = render(route({ clientAuth: { kind: 'none' } }));
     expect(rule.authenticators).toEqual([{ handler: 'noop' }]);
-    expect(rule.mutators).toEqual([{ handler: 'noop' }]);
   });
 });
 
-describe('features Oathkeeper cannot express', () => {
-  it('rejects query-parameter injection and names the reference proxy', () => {
+describe('features Oathkeeper cannot express (from the capability table)', () => {
+  it('rejects query-parameter injection and names the gateways that can', () => {
     const r = route({ upstreamAuth: [{ kind: 'queryParam', name: 'api_key', value: { kind: 'secret', ref: sourced('k', 'v') } }] });
-    const e = unsupported(() => renderOathkeeperRoute(gateway, r, MatchingStrategy.REGEXP));
-    expect(e.field).toBe('upstreamAuth.queryParam(api_key)');
-    expect(e.message).toContain('adds a query parameter, which Oathkeeper cannot do');
-    expect(e.message).toContain('reference proxy gateway (ReferenceProxyGateway)');
+    const e = unsupported(() => render(r));
+    expect(e.message).toBe(
+      '[c/orders] upstreamAuth.queryParam(api_key): asks for an upstream query parameter, which Oathkeeper cannot express: its mutators set headers, cookies or an ID token, never query parameters. Fix: attach this API to ReferenceProxyGateway or TraefikHubGateway, or drop the prop',
+    );
   });
 
-  it('rejects OAuth2 client-credentials token exchange and names the reference proxy', () => {
+  it('rejects OAuth2 client-credentials token exchange', () => {
     const r = route({
       upstreamAuth: [
         { kind: 'oauth2ClientCredentials', name: 'idcs', tokenUrl: 'https://idp.example.com/token', clientId: { kind: 'secret', ref: sourced('c', 'id') }, clientSecret: { kind: 'secret', ref: sourced('c', 'secret') } },
       ],
     });
-    const e = unsupported(() => renderOathkeeperRoute(gateway, r, MatchingStrategy.REGEXP));
+    const e = unsupported(() => render(r));
     expect(e.field).toBe('upstreamAuth(idcs)');
-    expect(e.message).toContain('exchanges OAuth2 client credentials for an upstream token, which Oathkeeper cannot do');
-    expect(e.message).toContain('ReferenceProxyGateway');
+    expect(e.message).toContain('which Oathkeeper cannot express: no mutator fetches tokens. Fix: attach this API to ReferenceProxyGateway or TraefikHubGateway or TraefikGateway');
   });
 
   it('rejects claim-value checks', () => {
-    const e = unsupported(() => renderOathkeeperRoute(gateway, route({ authorization: { methods: [], scopes: [], claims: { tenant: 'acme' } } }), MatchingStrategy.REGEXP));
+    const e = unsupported(() => render(route({ authorization: { methods: [], scopes: [], claims: { tenant: 'acme' } } })));
     expect(e.message).toBe(
-      "[c/orders] claims: requires claim values (tenant), which Oathkeeper's jwt authenticator cannot check. Fix: express the requirement as a scope (scopes: [...]), or use the reference proxy gateway (ReferenceProxyGateway)",
+      '[c/orders] claims: asks for required claim values (`claims`, `requiredClaims`), which Oathkeeper cannot express: the jwt authenticator checks issuer, audience and scopes, not other claim values. Fix: attach this API to ReferenceProxyGateway or TraefikHubGateway or TraefikGateway, or drop the prop',
     );
   });
 
   it('rejects several audiences (Oathkeeper would require all of them)', () => {
-    const e = unsupported(() => renderOathkeeperRoute(gateway, route({ clientAuth: { ...jwt, audience: ['a', 'b'] } }), MatchingStrategy.REGEXP));
+    const e = unsupported(() => render(route({ clientAuth: { ...jwt, audience: ['a', 'b'] } })));
     expect(e.field).toBe('clientAuth.audience');
   });
 
+  it('rejects EdDSA (its jwt authenticator verifies RSA, RSA-PSS and ECDSA only)', () => {
+    const e = unsupported(() => render(route({ clientAuth: { ...jwt, algorithms: ['RS256', 'EdDSA'] } })));
+    expect(e.field).toBe('clientAuth.algorithms');
+    expect(e.message).toContain('EdDSA-signed JWTs, which Oathkeeper cannot express');
+  });
+
   it('rejects static API keys', () => {
-    const e = unsupported(() => renderOathkeeperRoute(gateway, route({ clientAuth: { kind: 'apiKey', keys: [sourced('k', 'v')] } }), MatchingStrategy.REGEXP));
-    expect(e.message).toContain('static API key, which Oathkeeper has no authenticator for');
+    const e = unsupported(() => render(route({ clientAuth: { kind: 'apiKey', keys: [sourced('k', 'v')] } })));
+    expect(e.message).toContain('static API keys held in Secrets, which Oathkeeper cannot express');
   });
 
   it('rejects browser sessions (forward auth is a Traefik feature here)', () => {
-    const r = route({ clientAuth: { kind: 'oidcSession', authAddress: 'http://oauth2-proxy.apps.svc:4180/oauth2/auth', provider: 'oauth2-proxy', middlewareName: 'oauth2-proxy-auth' } });
-    const e = unsupported(() => renderOathkeeperRoute(gateway, r, MatchingStrategy.REGEXP));
-    expect(e.message).toContain('TraefikHubGateway');
+    const r = route({ clientAuth: { kind: 'oidcSession', authAddress: 'http://oauth2-proxy.apps.svc:4180/', provider: 'oauth2-proxy' } });
+    const e = unsupported(() => render(r));
+    expect(e.message).toContain('TraefikHubGateway or TraefikGateway');
   });
 
-  it('rejects template braces in a literal value', () => {
-    const r = route({ upstreamAuth: [{ kind: 'header', name: 'X-Env', value: { kind: 'unsafePlaintext', value: '{{ env "HOME" }}' } }] });
-    const e = unsupported(() => renderOathkeeperRoute(gateway, r, MatchingStrategy.REGEXP));
-    expect(e.field).toBe('upstreamAuth.header(X-Env)');
+  it('rejects an explicit upstream timeout (Oathkeeper has no per-rule one)', () => {
+    const e = unsupported(() => render(route({ timeoutSeconds: 5 })));
+    expect(e.field).toBe('timeoutSeconds');
   });
 });

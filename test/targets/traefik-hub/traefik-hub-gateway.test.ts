@@ -14,8 +14,18 @@ import {
   UpstreamOAuth,
   type SecuredApiProps,
 } from '../../../src';
+import { FORWARDING_HEADERS, REWRITE_TRACE_HEADERS } from '../../../src/plan/request-transformation';
 import { findObject, synthObjects } from '../../support/synth';
 import { catchError } from '../../support/errors';
+
+/**
+ * What an external backend never sees: the forwarding facts Traefik adds and its X-Replaced-Path
+ * (a caller's `Forwarded` and `X-Forwarded-Prefix` already went with the untrusted headers).
+ */
+const HIDDEN = Object.fromEntries(
+  [...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS].filter((h) => h !== 'Forwarded' && h !== 'X-Forwarded-Prefix').map((h) => [h, '']),
+);
+const UNTRUSTED = { name: 'gateway-untrusted-headers' };
 
 function fixture(namespace = 'gw') {
   const chart = new Chart(Testing.app(), 'c', { namespace });
@@ -33,8 +43,10 @@ describe('TraefikHubGateway', () => {
     const spec = findObject(synthObjects(chart), 'IngressRoute', 'public').spec;
     expect(spec.entryPoints).toEqual(['websecure']);
     expect(spec.tls).toEqual({ secretName: 'api-tls', domains: [{ main: 'api.example.com', sans: ['www.example.com'] }] });
-    // The external backend gets no caller cookies, nothing else.
-    expect(spec.routes[0].middlewares).toEqual([{ name: 'public-strip-caller' }]);
+    // Caller-supplied identity headers go first; the external backend gets no caller cookies
+    // and no forwarding headers.
+    expect(spec.routes[0].middlewares).toEqual([UNTRUSTED, { name: 'public-strip-caller' }]);
+    expect(findObject(synthObjects(chart), 'Middleware', 'public-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...HIDDEN } } });
   });
 
   it('checks API keys with Hub apiKey and strips the caller key before the backend', () => {
@@ -46,8 +58,8 @@ describe('TraefikHubGateway', () => {
       secretNonBase64Encoded: true,
       secretValues: ['urn:k8s:secret:client-keys:partner-a'],
     });
-    expect(findObject(objects, 'Middleware', 'keyed-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { 'X-API-Key': '', Cookie: '' } } });
-    expect(findObject(objects, 'IngressRoute', 'keyed').spec.routes[0].middlewares).toEqual([{ name: 'keyed-apikey' }, { name: 'keyed-strip-caller' }]);
+    expect(findObject(objects, 'Middleware', 'keyed-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { 'X-API-Key': '', Cookie: '', ...HIDDEN } } });
+    expect(findObject(objects, 'IngressRoute', 'keyed').spec.routes[0].middlewares).toEqual([UNTRUSTED, { name: 'keyed-apikey' }, { name: 'keyed-strip-caller' }]);
   });
 
   it('removes the caller Cookie with an empty Hub headers value after client auth, unless the route forwards cookies', () => {
@@ -61,16 +73,19 @@ describe('TraefikHubGateway', () => {
     add('forwarded', { forwardCookies: true });
     add('withcookie', { forwardCookies: false, backend: inCluster });
     const objects = synthObjects(chart);
-    expect(findObject(objects, 'Middleware', 'jira-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '' } } });
-    // client auth → strip → inject
+    // The jwt middleware drops the caller's token itself; the strip names it again for every engine alike.
+    expect(findObject(objects, 'Middleware', 'jira-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Authorization: '', Cookie: '', ...HIDDEN } } });
+    // untrusted headers → client auth → strip → inject
     expect(findObject(objects, 'IngressRoute', 'jira').spec.routes[0].middlewares.map((m: { name: string }) => m.name)).toEqual([
+      'gateway-untrusted-headers',
       'jira-jwt',
       'jira-strip-caller',
-      expect.stringMatching(/header/),
+      'jira-upstream-headers',
     ]);
-    expect(findObject(objects, 'IngressRoute', 'shop').spec.routes[0].middlewares).toEqual([]);
-    expect(findObject(objects, 'IngressRoute', 'forwarded').spec.routes[0].middlewares).toEqual([]);
-    expect(findObject(objects, 'IngressRoute', 'withcookie').spec.routes[0].middlewares).toEqual([{ name: 'withcookie-strip-caller' }]);
+    expect(findObject(objects, 'IngressRoute', 'shop').spec.routes[0].middlewares).toEqual([UNTRUSTED]);
+    expect(findObject(objects, 'IngressRoute', 'forwarded').spec.routes[0].middlewares).toEqual([UNTRUSTED, { name: 'forwarded-strip-caller' }]);
+    expect(findObject(objects, 'Middleware', 'forwarded-strip-caller').spec).toEqual({ headers: { customRequestHeaders: HIDDEN } });
+    expect(findObject(objects, 'IngressRoute', 'withcookie').spec.routes[0].middlewares).toEqual([UNTRUSTED, { name: 'withcookie-strip-caller' }]);
   });
 
   it('puts route scopes, several audiences and claims into the JWT claims expression', () => {
@@ -88,7 +103,7 @@ describe('TraefikHubGateway', () => {
     });
     const jwt = findObject(synthObjects(chart), 'Middleware', 'scoped-jwt').spec.plugin.jwt;
     expect(jwt.claims).toBe(
-      'Equals(`iss`, `https://idp.example.com/`) && (Equals(`aud`, `a`) || Equals(`aud`, `b`) || OneOf(`aud`, `a`, `b`))' +
+      'Equals(`iss`, `https://idp.example.com/`) && Prefix(`exp`, ``) && (Equals(`aud`, `a`) || Equals(`aud`, `b`) || OneOf(`aud`, `a`, `b`))' +
         ' && (SplitContains(`scope`, ` `, `orders:read`) || SplitContains(`scp`, ` `, `orders:read`) || OneOf(`scp`, `orders:read`))' +
         ' && (SplitContains(`scope`, ` `, `orders:write`) || SplitContains(`scp`, ` `, `orders:write`) || OneOf(`scp`, `orders:write`))' +
         ' && (Equals(`env`, `prod`) || OneOf(`env`, `prod`)) && (Equals(`tenant`, `t1`) || OneOf(`tenant`, `t1`))',
@@ -127,13 +142,30 @@ describe('TraefikHubGateway', () => {
     add('dash', {
       clientAuth: ClientAuth.oidcSession({ authAddress: 'http://oauth2-proxy.auth.svc/oauth2/auth', middlewareName: 'sso', provider: 'oauth2-proxy' }),
     });
-    expect(findObject(synthObjects(chart), 'IngressRoute', 'dash').spec.routes[0].middlewares).toEqual([{ name: 'sso' }, { name: 'dash-strip-caller' }]);
+    expect(findObject(synthObjects(chart), 'IngressRoute', 'dash').spec.routes[0].middlewares).toEqual([UNTRUSTED, { name: 'sso' }, { name: 'dash-strip-caller' }]);
   });
 
-  it('names the backend namespace only when it differs from the gateway namespace', () => {
-    const { chart, add } = fixture();
-    add('inside', { backend: ServiceBackend.fromServiceName('orders', { port: 8080 }) });
-    add('across', { backend: ServiceBackend.fromServiceName('billing', { port: 8080, namespace: 'billing' }) });
+  it('refuses a session Middleware in another namespace unless Traefik allows cross-namespace references', () => {
+    const { add } = fixture();
+    const e = catchError(() =>
+      add('dash', { clientAuth: ClientAuth.oidcSession({ authAddress: 'http://oauth2-proxy.auth.svc/', middlewareName: 'sso', middlewareNamespace: 'auth', provider: 'sso' }) }),
+    );
+    expect(e.code).toBe(ErrorCode.CROSS_NAMESPACE);
+    expect(e.message).toBe(
+      '[c/dash] clientAuth: the session Middleware "sso" lives in namespace "auth", but the gateway renders its IngressRoutes in "gw"; Traefik ignores a reference into another namespace unless it runs with providers.kubernetesCRD.allowCrossNamespace=true. Fix: put both in one namespace, or enable allowCrossNamespace in Traefik and say so with `allowCrossNamespace: true` on the gateway',
+    );
+  });
+
+  it('names the backend namespace only when it differs, and only when Traefik allows cross-namespace references', () => {
+    const { add } = fixture();
+    const e = catchError(() => add('across', { backend: ServiceBackend.fromServiceName('billing', { port: 8080, namespace: 'billing' }) }));
+    expect(e.code).toBe(ErrorCode.CROSS_NAMESPACE);
+    expect(e.field).toBe('backend');
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'gw' });
+    const gateway = new TraefikHubGateway(chart, 'gateway', { allowCrossNamespace: true });
+    const route = (id: string, backend: SecuredApiProps['backend']) => new SecuredApi(chart, id, { gateway, backend, host: 'api.example.com', path: `/${id}`, clientAuth: ClientAuth.none() });
+    route('inside', ServiceBackend.fromServiceName('orders', { port: 8080 }));
+    route('across', ServiceBackend.fromServiceName('billing', { port: 8080, namespace: 'billing' }));
     const objects = synthObjects(chart);
     expect(findObject(objects, 'IngressRoute', 'inside').spec.routes[0].services[0]).toEqual({
       kind: 'Service',
@@ -150,7 +182,7 @@ describe('TraefikHubGateway', () => {
     const e = catchError(() => add('copy', { upstreamAuth: UpstreamCredential.header('X-Tenant', CredentialValue.fromRequestHeader('X-Org')) }));
     expect(e.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
     expect(e.message).toBe(
-      '[c/copy] upstreamAuth.header(X-Tenant): copies a request header into another header, which the Traefik Hub headers middleware cannot do. Fix: send it as a query parameter (CredentialValue.fromRequestHeader works there) or use the reference proxy gateway',
+      '[c/copy] upstreamAuth.header(X-Tenant): asks for an upstream header copied from a request header, which Traefik Hub cannot express: the headers middleware sets literal values only. Fix: attach this API to ReferenceProxyGateway or TraefikGateway or OathkeeperGateway, or drop the prop',
     );
   });
 
@@ -160,7 +192,7 @@ describe('TraefikHubGateway', () => {
       add('okta', { upstreamAuth: UpstreamCredential.header('Authorization', SecretRef.fromSecret('okta', 'token'), { prefix: 'SSWS ' }) }),
     );
     expect(e.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
-    expect(e.field).toBe('upstreamAuth.header(Authorization)');
+    expect(e.field).toBe('upstreamAuth.header(Authorization).prefix');
   });
 
   it('rejects BasicAuth halves that live in different Secrets', () => {
@@ -174,7 +206,9 @@ describe('TraefikHubGateway', () => {
         ),
       }),
     );
-    expect(e.message).toContain('username (user-secret) and password (pass-secret) live in different Secrets');
+    expect(e.message).toBe(
+      '[c/basic] upstreamAuth.basicAuth: takes username and password from two different Secrets; Traefik Hub needs the encoded "Basic ..." value in one Secret key. Fix: keep both keys in one Secret (one secret-store source) so the ExternalSecret can compute the header there',
+    );
   });
 
   it('escapes dotted claim names in the oAuthClientCredentials claims check too', () => {
@@ -183,6 +217,7 @@ describe('TraefikHubGateway', () => {
       tokenUrl: 'https://idp.example.com/token',
       clientId: SecretRef.fromSecret('c', 'id'),
       clientSecret: SecretRef.fromSecret('c', 'secret'),
+      audience: 'https://crm.example.com',
       claims: { 'https://crm.example.com/tenant': 'acme' },
     });
     add('crm', { upstreamAuth: token });
@@ -193,14 +228,14 @@ describe('TraefikHubGateway', () => {
 
   it('fails when two credentials render the same middleware name differently', () => {
     const { chart, add } = fixture();
-    const creds = { clientId: SecretRef.fromSecret('c', 'id'), clientSecret: SecretRef.fromSecret('c', 'secret') };
+    const creds = { clientId: SecretRef.fromSecret('c', 'id'), clientSecret: SecretRef.fromSecret('c', 'secret'), audience: 'https://api.example.com' };
     const a = new UpstreamOAuth(chart, 'token-a', { ...creds, name: 'token', tokenUrl: 'https://a.example.com/token' });
     const b = new UpstreamOAuth(chart, 'token-b', { ...creds, name: 'token', tokenUrl: 'https://b.example.com/token' });
     add('one', { upstreamAuth: a });
     const e = catchError(() => add('two', { upstreamAuth: b }));
-    expect(e.code).toBe(ErrorCode.CONFLICT);
+    expect(e.code).toBe(ErrorCode.NAME_COLLISION);
     expect(e.message).toBe(
-      '[c/two] renders object "token" differently from c/one. Fix: give one of the two credentials another name (the `name` prop), or share one instance',
+      '[c/two] upstreamAuth: renders Middleware "token" in namespace "gw" differently from c/one; one would replace the other. Fix: give one of the two credentials another name (the `name` prop of UpstreamOAuth), or share one instance',
     );
   });
 
@@ -210,7 +245,8 @@ describe('TraefikHubGateway', () => {
     add('first', { upstreamAuth: UpstreamCredential.header('X-A', aws.secretRef({ remoteKey: 'prod/a', secretName: 'shared', key: 'k' })) });
     const e = catchError(() => add('second', { upstreamAuth: UpstreamCredential.header('X-B', aws.secretRef({ remoteKey: 'prod/b', secretName: 'shared', key: 'k' })) }));
     expect(e.code).toBe(ErrorCode.CONFLICT);
-    expect(e.message).toBe('[c/second] SecretRef(shared:k): key "k" is already synced from "prod/a". Fix: use one source per Kubernetes Secret key, or give the Secret another name');
+    // The secret-manager path is not repeated: it may be as sensitive as the value's name.
+    expect(e.message).toBe('[c/second] Secret "shared": key "k" is already synced from another secret-manager entry. Fix: use one source per Kubernetes Secret key, or give the Secret another name');
   });
 
   it('rejects two routes with the same object name', () => {
@@ -239,5 +275,40 @@ describe('TraefikHubGateway', () => {
     const objects = synthObjects(chart);
     expect(findObject(objects, 'IngressRoute', 'open').spec.routes).toHaveLength(1);
     expect(objects.some((o) => o.metadata.name === 'open-deny-other-methods')).toBe(false);
+  });
+
+  it('requires an audience for oAuthClientCredentials (Hub marks it required)', () => {
+    const { chart, add } = fixture();
+    const token = new UpstreamOAuth(chart, 'token', { tokenUrl: 'https://idp.example.com/token', clientId: SecretRef.fromSecret('c', 'id'), clientSecret: SecretRef.fromSecret('c', 's') });
+    const e = catchError(() => add('crm', { upstreamAuth: token }));
+    expect(e.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
+    expect(e.message).toBe(
+      "[c/crm] upstreamAuth(token).audience: is not set, and Traefik Hub's oAuthClientCredentials middleware requires an audience. Fix: set `audience` on the UpstreamOAuth: the resource the token is for (for Oracle IDCS, the resource URL its scopes start with)",
+    );
+  });
+
+  it('refuses a claim value that would break out of the Hub expression (the issue: x`) || Equals(`iss`, `anything)', () => {
+    const { chart, add } = fixture();
+    const token = new UpstreamOAuth(chart, 'token', {
+      tokenUrl: 'https://idp.example.com/token',
+      clientId: SecretRef.fromSecret('c', 'id'),
+      clientSecret: SecretRef.fromSecret('c', 's'),
+      audience: 'https://api.example.com',
+      claims: { tenant: 'x`) || Equals(`iss`, `anything' },
+    });
+    const e = catchError(() => add('crm', { upstreamAuth: token }));
+    expect(e.code).toBe(ErrorCode.UNSUPPORTED_BY_ENGINE);
+    expect(e.message).toBe(
+      "[c/token] claims.tenant: contains a backquote, which Traefik Hub's claims expression language cannot carry as literal text. Fix: remove the backquote, or serve this API through ReferenceProxyGateway, which compares claims without an expression language",
+    );
+  });
+
+  it('gives each gateway-wide untrusted-headers Middleware every header any of its routes forwards', () => {
+    const { chart, add } = fixture();
+    add('me', { clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'api', forwardClaims: { 'X-Tenant': 'tid' } }) });
+    add('open', {});
+    const removed = findObject(synthObjects(chart), 'Middleware', 'gateway-untrusted-headers').spec.headers.customRequestHeaders;
+    expect(removed['X-Tenant']).toBe('');
+    expect(removed['X-Forwarded-User']).toBe('');
   });
 });

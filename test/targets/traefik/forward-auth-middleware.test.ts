@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { apiRouteSchema, type ApiRouteInput } from '../../../src/model';
-import { authResponseHeadersOf, forwardAuthAddress } from '../../../src/targets/traefik/forward-auth-middleware';
+import { planRequestTransformation } from '../../../src/plan/request-transformation';
+import { forwardAuthAddress, renderForwardAuthMiddleware } from '../../../src/targets/traefik/forward-auth-middleware';
+
+const endpoint = { host: 'p.ns.svc.cluster.local', port: 8081, path: '/_gatewright/forward-auth' };
+function authResponseHeadersOf(r: ReturnType<typeof route>): string[] {
+  const m = renderForwardAuthMiddleware({ namespace: 'ns' }, r, planRequestTransformation(r), endpoint);
+  return ((m.props.spec as { forwardAuth: { authResponseHeaders?: string[] } }).forwardAuth.authResponseHeaders ?? []);
+}
 
 const route = (extra: Partial<ApiRouteInput> = {}) =>
   apiRouteSchema.parse({
@@ -22,7 +29,7 @@ describe('forwardAuthAddress', () => {
   });
 });
 
-describe('authResponseHeadersOf', () => {
+describe('authResponseHeaders (the plan\'s injections)', () => {
   it('is empty when nothing is injected', () => {
     expect(authResponseHeadersOf(route())).toEqual([]);
   });
@@ -40,6 +47,25 @@ describe('authResponseHeadersOf', () => {
         }),
       ),
     ).toEqual(['X-B', 'Authorization']);
+  });
+
+  it('adds the forwarded claims of the caller and of the upstream token, which only the proxy may set', () => {
+    const r = route({
+      clientAuth: { kind: 'jwt', jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: ['api'], forwardClaims: { 'X-Subject': 'sub' } },
+      upstreamAuth: [{ kind: 'oauth2ClientCredentials', name: 't', tokenUrl: 'https://idp.example.com/token', clientId: secret('id'), clientSecret: secret('sec'), forwardHeaders: { 'X-Client': 'azp' } }],
+    });
+    expect(authResponseHeadersOf(r)).toEqual(['Authorization', 'X-Client', 'X-Subject']);
+    const m = renderForwardAuthMiddleware({ namespace: 'ns' }, r, planRequestTransformation(r), endpoint);
+    expect(m.props).toEqual({
+      metadata: { name: 'orders-forward-auth', namespace: 'ns' },
+      spec: {
+        forwardAuth: {
+          address: 'http://p.ns.svc.cluster.local:8081/_gatewright/forward-auth/orders',
+          trustForwardHeader: false,
+          authResponseHeaders: ['Authorization', 'X-Client', 'X-Subject'],
+        },
+      },
+    });
   });
 
   it('never lists a query parameter (it cannot travel back through forwardAuth)', () => {
