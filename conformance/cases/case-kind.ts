@@ -49,10 +49,29 @@ export enum CaseKind {
    * `X-Replaced-Path`); an in-cluster one (`'overwrite'`) never the caller's values.
    */
   FORWARDING_HEADERS = 'forwarding-headers',
+  /**
+   * An honest call: the backend gets the `Host` the model says — the caller's with
+   * `preserveHost`, else an external backend's own name (no `:443`). Not checked for
+   * in-cluster Services without `preserveHost` (engines send the Service or pod address).
+   */
+  BACKEND_HOST = 'backend-host-header',
   /** The caller sends identity headers only the gateway may set (`X-Auth-Request-User`, ...): they never reach the backend. */
   IDENTITY_HEADER_SMUGGLING = 'identity-header-smuggling',
   /** The caller sends `X-Original-Url` / `X-HTTP-Method-Override`: refused, or never reach the backend. */
   REQUEST_OVERRIDE_HEADERS = 'request-override-headers',
   /** The backend answers later than the route's `timeoutSeconds`: 504 in time. */
   UPSTREAM_TIMEOUT = 'upstream-timeout',
+
+  /** Browser, no session: the first answer sends it to the identity provider (a redirect, not a 401 page). */
+  BROWSER_SENT_TO_LOGIN = 'browser-sent-to-login',
+  /** Browser: signs in at the identity provider and lands on the app, whose backend gets the `X-Auth-Request-*` identity. */
+  BROWSER_SIGNS_IN = 'browser-signs-in',
+  /** Browser: a second app on the same cookie domain is served without a second login. */
+  BROWSER_SINGLE_SIGN_ON = 'browser-single-sign-on',
+  /** Browser: the app's own 401 reaches the browser (not replaced by the sign-in page). */
+  BROWSER_BACKEND_401 = 'browser-backend-401',
+  /** Browser: after `/oauth2/sign_out` the app is not served until the next login. */
+  BROWSER_LOGOUT = 'browser-logout',
+  /** The image the construct renders is the release the suite ran (a tag that exists). */
+  PINNED_IMAGE = 'pinned-image-is-tested-release',
 }

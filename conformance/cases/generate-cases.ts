@@ -65,6 +65,7 @@ export async function generateCases(route: ApiRouteModel, ctx: CaseContext): Pro
         ? ([
             ['X-Forwarded-For', SPOOFED_CLIENT_ADDRESS],
             ['X-Forwarded-Host', SPOOFED_HOST],
+            ['X-Real-Ip', SPOOFED_CLIENT_ADDRESS],
             ['Forwarded', `for=${SPOOFED_CLIENT_ADDRESS};host=${SPOOFED_HOST}`],
           ] as [string, string][])
         : []),
@@ -76,7 +77,7 @@ export async function generateCases(route: ApiRouteModel, ctx: CaseContext): Pro
     return { method: m, host: over.host ?? host, target: over.target ?? publicPath(route, PROBE_SUFFIX), headers, ...(hasBody ? { body: '{}' } : {}) };
   };
 
-  const served = (token: string | undefined, path = publicPath(route, PROBE_SUFFIX), checks: { forwarding?: boolean; forged?: [string, string][] } = {}): ServedExpectation => {
+  const served = (token: string | undefined, path = publicPath(route, PROBE_SUFFIX), checks: { forwarding?: boolean; host?: boolean; forged?: [string, string][] } = {}): ServedExpectation => {
     const claims = token && auth.kind === 'jwt' ? decodeJwt(token) : {};
     const b = route.backend;
     const defaultPort = b.scheme === 'https' ? 443 : 80;
@@ -88,7 +89,7 @@ export async function generateCases(route: ApiRouteModel, ctx: CaseContext): Pro
       secretsOfCaller: token ? [token] : [],
       cookie: { value: cookieValue, forwarded: route.forwardCookies },
       ...(checks.forwarding ? { forwarding: { policy: route.forwardingHeaders, spoofed: [SPOOFED_CLIENT_ADDRESS, SPOOFED_HOST] } } : {}),
-      ...(route.preserveHost ? { host } : backendHost ? { host: backendHost } : {}),
+      ...(!checks.host ? {} : route.preserveHost ? { host } : backendHost ? { host: backendHost } : {}),
       ...(checks.forged ? { forgedHeaders: checks.forged } : {}),
     };
   };
@@ -155,6 +156,9 @@ export async function generateCases(route: ApiRouteModel, ctx: CaseContext): Pro
     ['X-Forwarded-User', 'conformance-mallory'],
     ['Remote-User', 'conformance-mallory'],
   ];
+  if (route.preserveHost || route.backend.kind === 'externalName') {
+    add(CaseKind.BACKEND_HOST, request(), { outcome: 'served', served: served(honest, undefined, { host: true }) });
+  }
   add(CaseKind.FORWARDING_HEADERS, request({ spoof: true }), { outcome: 'served', served: served(honest, undefined, { forwarding: true }) });
   add(CaseKind.IDENTITY_HEADER_SMUGGLING, request({ extra: identity }), { outcome: 'refusedOrClean', served: served(honest, undefined, { forged: identity }) });
   const overrides: [string, string][] = [

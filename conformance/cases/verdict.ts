@@ -53,7 +53,9 @@ export function judge(c: ConformanceCase, o: Observation): Verdict {
       return { verdict: leaked.length ? `${verdict}, backend reached` : verdict, asModelExpects: e.statuses.includes(o.status) && !leaked.length, evidence: evidence(leaked) };
     }
     if ((e.outcome === 'contained' || e.outcome === 'refusedOrClean') && o.status < 500) {
-      return { verdict: leaked.length ? 'refused, backend reached' : 'refused', asModelExpects: !leaked.length, evidence: evidence(leaked) };
+      // Refused or served cleanly is the same verdict: what is compared is that nothing escaped.
+      const ok = e.outcome === 'contained' ? 'contained' : 'kept from the backend';
+      return { verdict: leaked.length ? 'refused, backend reached' : ok, asModelExpects: !leaked.length, evidence: evidence(['refused', ...leaked]) };
     }
     return { verdict: `${cls} ${o.status}`, asModelExpects: false, evidence: evidence([...leaked, bodyHint(o.body)]) };
   }
@@ -64,8 +66,10 @@ export function judge(c: ConformanceCase, o: Observation): Verdict {
   }
   const problems = servedProblems(e.served, reached, e.outcome === 'contained' ? e.rewriteTarget : undefined);
   if (o.status >= 300) problems.unshift(`answered ${o.status}`);
-  const verdict = problems.length ? `served, but: ${problems.join('; ')}` : e.outcome === 'contained' ? 'served inside the prefix' : 'served';
-  return { verdict, asModelExpects: problems.length === 0, evidence: evidence(reached.map(describeRequest)) };
+  const clean = e.outcome === 'contained' ? 'contained' : e.outcome === 'refusedOrClean' ? 'kept from the backend' : 'served';
+  const verdict = problems.length ? `served, but: ${problems.join('; ')}` : clean;
+  const how = e.outcome === 'served' ? [] : ['served'];
+  return { verdict, asModelExpects: problems.length === 0, evidence: evidence([...how, ...reached.map(describeRequest)]) };
 }
 
 function servedProblems(s: ServedExpectation, reached: readonly ObservedRequest[], containedIn: string | undefined): string[] {

@@ -61,7 +61,6 @@ export class LoopbackWorld {
     const clients: ExpectedClient[] = [];
     const algorithms = new Map<string, Set<string>>();
     for (const { route, gatewayNamespace } of routes) {
-      if (route.clientAuth.kind === 'oidcSession') continue;
       const b = route.backend;
       plan(backendId(b, gatewayNamespace), b.scheme, b.port, backendHostNames(b, gatewayNamespace), true);
       if (route.clientAuth.kind === 'jwt') {
