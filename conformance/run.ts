@@ -19,6 +19,7 @@ import { runOathkeeper } from './runners/oathkeeper-runner';
 import { runOAuth2Proxy } from './runners/oauth2-proxy-runner';
 import { runReference } from './runners/reference-runner';
 import { runTraefik } from './runners/traefik-runner';
+import { FIDELITY_PROBES } from './fidelity-probes';
 import { SUBJECTS, type Rendering } from './subjects';
 
 /** The whole run is bounded: a hung engine fails the suite instead of CI's patience. */
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
   const ca = LocalCertificateAuthority.create();
   const outcomes: SubjectOutcome[] = [];
   try {
-    for (const subject of SUBJECTS.filter((s) => !only || s.example === only)) {
+    for (const subject of [...SUBJECTS, ...FIDELITY_PROBES].filter((s) => !only || s.example === only)) {
       log(`\n== ${subject.example}`);
       let referenceRun: EngineRun | undefined;
       if ('build' in subject.reference) {

@@ -72,6 +72,11 @@ export enum CaseKind {
   BROWSER_BACKEND_401 = 'browser-backend-401',
   /** Browser: after `/oauth2/sign_out` the app is not served until the next login. */
   BROWSER_LOGOUT = 'browser-logout',
+  /**
+   * The engine reports ready (Oathkeeper `/health/ready`, the chart's startup probe) with the
+   * synthesized configuration, so a first deploy converges.
+   */
+  ENGINE_READY = 'engine-ready',
   /** The image the construct renders is the release the suite ran (a tag that exists). */
   PINNED_IMAGE = 'pinned-image-is-tested-release',
 }

@@ -3,6 +3,7 @@ import { FORWARDING_HEADERS, REWRITE_TRACE_HEADERS } from '../../src/plan';
 import type { ObservedRequest } from '../network/origin-server';
 import { CaseKind } from './case-kind';
 import type { ConformanceCase, ServedExpectation } from './conformance-case';
+import { canonicalWirePath } from './path-encoding';
 
 /** What happened when a case was sent to one engine. */
 export interface Observation {
@@ -83,10 +84,12 @@ function servedProblems(s: ServedExpectation, reached: readonly ObservedRequest[
   const r = mine[0];
   const [path, query = ''] = r.url.split('?');
   if (containedIn !== undefined) {
-    const inside = path === containedIn || path.startsWith(`${containedIn === '/' ? '' : containedIn}/`);
+    const target = canonicalWirePath(containedIn);
+    const wire = canonicalWirePath(path);
+    const inside = wire === target || wire.startsWith(`${target === '/' ? '' : target}/`);
     const clean = !/(^|\/)(\.|\.\.|%2e%2e|%2e)(\/|$)|\/\/|%2f|%5c/i.test(path);
     if (!inside || !clean) problems.push(`escaped the prefix: backend path ${path}`);
-  } else if (path !== s.path) {
+  } else if (canonicalWirePath(path) !== canonicalWirePath(s.path)) {
     problems.push(`backend path ${path} (model: ${s.path})`);
   }
   const header = (name: string) => r.headers.filter(([k]) => k.toLowerCase() === name.toLowerCase()).map(([, v]) => v);

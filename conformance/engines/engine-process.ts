@@ -14,6 +14,12 @@ export interface EngineCommand {
 /** Most log lines kept per engine (the tail is what explains a failure). */
 const MAX_LOG_LINES = 4000;
 
+/** Engine processes still running; killed if the harness itself exits (a timeout, a crash). */
+const LIVE = new Set<EngineProcess>();
+process.once('exit', () => {
+  for (const p of LIVE) p.killNow();
+});
+
 /** A running engine process (or container). */
 export class EngineProcess {
   readonly logs: string[] = [];
@@ -34,7 +40,9 @@ export class EngineProcess {
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
+    LIVE.add(this);
     child.once('exit', (code, signal) => {
+      LIVE.delete(this);
       this.exited = { code, signal };
       this.exitWaiters.splice(0).forEach((w) => w());
     });
@@ -84,6 +92,13 @@ export class EngineProcess {
   /** The last log lines, for error messages and the report. */
   tail(lines = 25): string {
     return this.logs.slice(-lines).join('\n');
+  }
+
+  /** SIGKILL at once, without waiting: for the harness's own exit. */
+  killNow(): void {
+    if (this.exited) return;
+    if (this.containerName) spawn('docker', ['rm', '-f', this.containerName], { stdio: 'ignore', detached: true }).unref();
+    this.child.kill('SIGKILL');
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`; this process only (by its pid or container name). */

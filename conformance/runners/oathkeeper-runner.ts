@@ -14,7 +14,8 @@ import type { LocalCertificateAuthority } from '../network/local-ca';
 import { LoopbackWorld } from '../world/loopback-world';
 import { engineEnvironment } from './engine-environment';
 import type { EngineRun, RunNote } from './engine-run';
-import { runCases } from './run-cases';
+import { runCases, type CaseResult } from './run-cases';
+import { CaseKind } from '../cases/case-kind';
 
 /** Generous start-up bound: Oathkeeper is ready in well under a second on an idle machine. */
 const READY_TIMEOUT_MS = 30_000;
@@ -86,8 +87,10 @@ export async function runOathkeeper(app: SynthesizedApp, engine: DiscoveredEngin
       env: engineEnvironment(world, join(dir, 'ca.crt'), env),
       mounts: [dir],
     });
-    await process.waitUntil('/health/ready answers 200', async () => (await fetch(`http://127.0.0.1:${ports.api}/health/ready`)).status === 200, READY_TIMEOUT_MS);
-    const results = await runCases([model], { port: ports.proxy }, world, secrets);
+    await process.waitUntil('/health/alive answers 200', async () => (await fetch(`http://127.0.0.1:${ports.api}/health/alive`)).status === 200, READY_TIMEOUT_MS);
+    const ready = await readiness(ports.api);
+    const results: CaseResult[] = [readinessResult(gateway.node.path, ready, model.routes.length)];
+    results.push(...(await runCases([model], { port: ports.proxy }, world, secrets)));
     if (world.network.unrouted.length) notes.push({ topic: 'network', text: `calls to unknown hosts: ${[...new Set(world.network.unrouted.map((u) => u.authority))].join(', ')}` });
     return { status: 'ran', engine: EngineName.OATHKEEPER, version: engine.version, results, notes };
   } catch (err) {
@@ -97,4 +100,28 @@ export async function runOathkeeper(app: SynthesizedApp, engine: DiscoveredEngin
     await world.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** How long readiness may take once the process is alive: rules load from a local file at once. */
+const READINESS_WAIT_MS = 10_000;
+
+/** `/health/ready` after up to {@link READINESS_WAIT_MS}: the status and body it settles on. */
+async function readiness(apiPort: number): Promise<{ status: number; body: string }> {
+  const deadline = Date.now() + READINESS_WAIT_MS;
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${apiPort}/health/ready`);
+    const body = await res.text();
+    if (res.status === 200 || Date.now() > deadline) return { status: res.status, body };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function readinessResult(gatewayPath: string, ready: { status: number; body: string }, rules: number): CaseResult {
+  const ok = ready.status === 200;
+  return {
+    gateway: gatewayPath,
+    case: { id: `oathkeeper/${CaseKind.ENGINE_READY}`, route: 'oathkeeper', kind: CaseKind.ENGINE_READY, request: { method: 'GET', host: '127.0.0.1', target: '/health/ready', headers: [] }, expect: { outcome: 'refused', statuses: [] } },
+    observation: { status: ready.status, headers: {}, body: ready.body, seconds: 0, backendRequests: [] },
+    verdict: { verdict: ok ? 'ready' : `not ready (${ready.status})`, asModelExpects: ok, evidence: `GET /health/ready → ${ready.status} ${ready.body.slice(0, 160)}; ${rules} rule(s)` },
+  };
 }

@@ -73,6 +73,7 @@ export async function runOAuth2Proxy(app: SynthesizedApp, engine: DiscoveredEngi
         evidence: `Deployment image ${image}; binary reports ${tested}`,
       },
     });
+    cluster.collectLogNotes();
     const unrouted = [...new Set(cluster.world.network.unrouted.map((u) => u.authority))];
     if (unrouted.length) cluster.notes.push({ topic: 'network', text: `calls to unknown hosts (browser sub-resources included): ${unrouted.join(', ')}` });
     return { status: 'ran', engine: EngineName.OAUTH2_PROXY, version: engine.version, results, notes: cluster.notes };

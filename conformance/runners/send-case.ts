@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { CaseRequest } from '../cases/conformance-case';
+import { encodeForWire } from '../cases/path-encoding';
 import type { Observation } from '../cases/verdict';
 import type { LoopbackWorld } from '../world/loopback-world';
 
@@ -16,7 +17,8 @@ const CASE_TIMEOUT_MS = 15_000;
 
 /**
  * Sends one case exactly as written — the request target is never normalized (no URL
- * parsing), the `Host` header is the case's — on a fresh connection, and collects what the
+ * parsing; only characters that cannot be sent raw are percent-encoded), the `Host` header is
+ * the case's — on a fresh connection, and collects what the
  * backends received meanwhile.
  */
 export async function sendCase(entry: EntryPoint, req: CaseRequest, world: LoopbackWorld): Promise<Observation> {
@@ -29,7 +31,7 @@ export async function sendCase(entry: EntryPoint, req: CaseRequest, world: Loopb
     host: '127.0.0.1',
     port: entry.port,
     method: req.method,
-    path: req.target,
+    path: encodeForWire(req.target),
     headers,
     setHost: false,
     agent: false as const,

@@ -21,6 +21,7 @@ export async function runTraefik(app: SynthesizedApp, engine: DiscoveredEngine &
   try {
     const results = await runCases(cluster.groups, cluster.entry, cluster.world, cluster.secrets);
     const asked = [...new Set(cluster.api.requests.filter((r) => r.verb === 'list' || r.verb === 'watch').map((r) => `${r.resource}${r.labelSelector ? ` (${r.labelSelector})` : ''}`))].sort();
+    cluster.collectLogNotes();
     cluster.notes.push({ topic: 'api requests', text: `Traefik listed/watched: ${asked.join(', ')}` });
     if (cluster.world.network.unrouted.length) {
       cluster.notes.push({ topic: 'network', text: `calls to unknown hosts: ${[...new Set(cluster.world.network.unrouted.map((u) => u.authority))].join(', ')}` });
