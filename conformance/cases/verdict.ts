@@ -131,8 +131,9 @@ function servedProblems(s: ServedExpectation, reached: readonly ObservedRequest[
   if (!s.cookie.forwarded && cookieSeen) problems.push("the caller's cookie reached the backend");
   if (s.cookie.forwarded && !cookieSeen) problems.push("the caller's cookie was not forwarded");
   if (s.forwarding?.policy === 'hide') {
+    // An empty value tells nothing (Oathkeeper can only blank a header, never delete it).
     for (const h of [...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS]) {
-      const values = header(h);
+      const values = header(h).filter((v) => v.trim() !== '');
       if (values.length) problems.push(`${h} reached a third party (${values.join(', ')})`);
     }
   } else if (s.forwarding) {

@@ -24,14 +24,18 @@ export interface Cell {
 /**
  * Judges every case an engine ran: it passes when its verdict is what the model expects and
  * (for engines other than the reference proxy) the reference proxy's verdict on the same
- * case; otherwise the difference must be declared.
+ * case, unless the reference proxy misses the model there; otherwise the difference must be
+ * declared.
  */
 export function compareRun(example: string, run: EngineRun, reference: EngineRun | undefined, declared: readonly DeclaredDifference[]): Cell[] {
   if (run.status !== 'ran') return [];
-  const refVerdicts = new Map(reference?.status === 'ran' ? reference.results.map((r) => [r.case.id, r.verdict.verdict]) : []);
+  const refVerdicts = new Map(reference?.status === 'ran' ? reference.results.map((r) => [r.case.id, r.verdict]) : []);
   return run.results.map((r) => {
-    const ref = run.engine === EngineName.REFERENCE_PROXY ? undefined : refVerdicts.get(r.case.id);
-    const agrees = ref === undefined || ref === r.verdict.verdict;
+    const refVerdict = run.engine === EngineName.REFERENCE_PROXY ? undefined : refVerdicts.get(r.case.id);
+    const ref = refVerdict?.verdict;
+    // Where the reference proxy itself misses the model, its own cell fails; an engine that
+    // meets the model is not blamed for disagreeing with it.
+    const agrees = refVerdict === undefined || ref === r.verdict.verdict || !refVerdict.asModelExpects;
     const ok = r.verdict.asModelExpects && agrees;
     const declaration = ok ? undefined : declared.find((d) => declares(d, run.engine, example, r.case.route, r.case.kind, r.verdict.verdict));
     return {
