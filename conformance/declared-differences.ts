@@ -20,7 +20,7 @@ export const DECLARED_DIFFERENCES: readonly DeclaredDifference[] = [
   },
   {
     engine: EngineName.OATHKEEPER,
-    kind: CaseKind.EXPIRED_WITHIN_CLOCK_TOLERANCE,
+    kind: CaseKind.EXPIRED_WITHIN_TOLERANCE,
     verdict: 'refused 401',
     reason:
       'Oathkeeper has no clock tolerance: golang-jwt is called without a leeway and no config key sets one (credentials/verifier_default.go), so clockToleranceSeconds cannot be rendered; stricter than the model, never looser',
