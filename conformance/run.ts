@@ -115,20 +115,24 @@ async function runRendering(rendering: Rendering, engines: readonly DiscoveredEn
     return { status: 'schema-only', engine: rendering.engine, reason: 'closed source; the synthesized objects are validated against its CRD schemas in .ci/run' };
   }
   const found = engines.find((e) => e.engine === rendering.engine);
-  if (!found || !found.available) return { status: 'skipped', engine: rendering.engine, reason: found && !found.available ? found.reason : 'unknown engine' };
-  switch (rendering.engine) {
-    case EngineName.OATHKEEPER:
-      return runSafely(rendering.engine, rendering.build, (app) => runOathkeeper(app, found, ca));
-    case EngineName.TRAEFIK:
-      return runSafely(rendering.engine, rendering.build, (app) => runTraefik(app, found, ca));
-    case EngineName.OAUTH2_PROXY: {
-      const traefik = engines.find((e) => e.engine === EngineName.TRAEFIK);
-      if (!traefik?.available) return { status: 'skipped', engine: rendering.engine, reason: 'OAuth2 Proxy runs behind Traefik forwardAuth, and Traefik is not available' };
-      return runSafely(rendering.engine, rendering.build, (app) => runOAuth2Proxy(app, found, traefik, ca));
+  const skipped = (reason: string): Promise<EngineRun> => Promise.resolve({ status: 'skipped', engine: rendering.engine, reason });
+  // Synth first: an engine that cannot express the declarations is "n/a" whether it is installed or not.
+  return runSafely(rendering.engine, rendering.build, (app) => {
+    if (!found || !found.available) return skipped(found && !found.available ? found.reason : 'unknown engine');
+    switch (rendering.engine) {
+      case EngineName.OATHKEEPER:
+        return runOathkeeper(app, found, ca);
+      case EngineName.TRAEFIK:
+        return runTraefik(app, found, ca);
+      case EngineName.OAUTH2_PROXY: {
+        const traefik = engines.find((e) => e.engine === EngineName.TRAEFIK);
+        if (!traefik?.available) return skipped('OAuth2 Proxy runs behind Traefik forwardAuth, and Traefik is not available');
+        return runOAuth2Proxy(app, found, traefik, ca);
+      }
+      default:
+        return Promise.resolve({ status: 'failed', engine: rendering.engine, error: `no runner for ${rendering.engine}`, notes: [] });
     }
-    default:
-      return { status: 'failed', engine: rendering.engine, error: `no runner for ${rendering.engine}`, notes: [] };
-  }
+  });
 }
 
 function argValue(name: string): string | undefined {

@@ -95,6 +95,12 @@ export function markdownReport(outcomes: readonly SubjectOutcome[], header: read
       });
       out.push(`| ${id} | ${cols.join(' | ')} |`);
     }
+    // Browser journeys, readiness and image checks have one case each: their evidence is the point.
+    const journeys = o.cells.filter((c) => c.status === 'pass' && /^(browser-|engine-ready|pinned-image)/.test(c.kind));
+    if (journeys.length) {
+      out.push('', '### Evidence', '');
+      for (const c of journeys) out.push(`- ${MARK.pass} **${c.engine}** \`${c.caseId}\`: ${escapeCell(c.verdict)}. ${escapeCell(c.evidence)}`);
+    }
     const notable = o.cells.filter((c) => c.status !== 'pass');
     if (notable.length) {
       out.push('', '### Differences', '');

@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRouteSchema, type ApiRouteInput, type ApiRouteModel } from '../../src/model';
 import { CaseKind } from '../../conformance/cases/case-kind';
 import { generateCases } from '../../conformance/cases/generate-cases';
@@ -22,9 +22,11 @@ function route(input: Partial<ApiRouteInput> & { name: string }): ApiRouteModel 
   });
 }
 
+// Keys are made once: RSA key generation is the slow part of these tests.
+const issuer = new JwtIssuer(JWKS);
+beforeAll(() => issuer.ensureKeys(['RS256', 'ES256']));
+
 async function casesOf(r: ApiRouteModel, siblings: ApiRouteModel[] = [r]) {
-  const issuer = new JwtIssuer(JWKS);
-  await issuer.ensureKeys(['RS256', 'ES256']);
   const secrets = ClusterSecrets.materialize([], [{ secretName: 'up', key: 'token' }], 'ns');
   return generateCases(r, { gatewayNamespace: 'ns', siblings, secrets, issuers: new Map([[JWKS, issuer]]) });
 }
