@@ -1,16 +1,10 @@
-import type { ApiRouteModel } from '../../src/model';
 import type { KubeObject } from '../app/synthesized-app';
 import { backendId } from '../cases/route-expectations';
-import type { LoopbackWorld } from '../world/loopback-world';
+import type { LoopbackWorld, RouteInGateway } from '../world/loopback-world';
 import type { ClusterSecrets } from './cluster-secrets';
 import { matchesLabels } from './label-selector';
 import type { RunningPod } from './running-pod';
 
-/** A route with the namespace of its gateway (which qualifies a Service backend without one). */
-export interface RouteWithNamespace {
-  readonly route: ApiRouteModel;
-  readonly gatewayNamespace: string | undefined;
-}
 
 /** What the API stand-in serves, and where each Service's DNS names lead on 127.0.0.1. */
 export interface ClusterState {
@@ -27,7 +21,7 @@ export interface ClusterState {
  * (a reference proxy, OAuth2 Proxy) or, for backends, at their stand-ins. Addresses are
  * `127.0.0.1` with each local port in place of the container port.
  */
-export function assembleClusterState(objects: readonly KubeObject[], secrets: ClusterSecrets, pods: readonly RunningPod[], world: LoopbackWorld, routes: readonly RouteWithNamespace[]): ClusterState {
+export function assembleClusterState(objects: readonly KubeObject[], secrets: ClusterSecrets, pods: readonly RunningPod[], world: LoopbackWorld, routes: readonly RouteInGateway[]): ClusterState {
   const served: KubeObject[] = [...objects, ...secrets.toObjects()];
   const services = objects.filter((o) => o.kind === 'Service' && o.spec?.type !== 'ExternalName');
   // Referenced but not synthesized: the backend's own Service, as the platform team runs it.

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,12 +64,6 @@ export class LocalCertificateAuthority {
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-/** Base64 SHA-256 of a certificate's public key (Chromium's `--ignore-certificate-errors-spki-list`). */
-export function spkiFingerprint(certPem: string): string {
-  const der = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(der).digest('base64');
 }
 
 function runOpenssl(args: string[]): void {
