@@ -168,11 +168,12 @@ export async function generateCases(route: ApiRouteModel, ctx: CaseContext): Pro
   ];
   add(CaseKind.REQUEST_OVERRIDE_HEADERS, request({ extra: overrides }), { outcome: 'refusedOrClean', served: served(honest, undefined, { forged: overrides }) });
 
-  if (route.timeoutSeconds <= MAX_TIMEOUT_CASE_SECONDS) {
-    const delay = route.timeoutSeconds + 3;
+  const timeout = route.timeoutSeconds;
+  if (timeout !== undefined && timeout <= MAX_TIMEOUT_CASE_SECONDS) {
+    const delay = timeout + 3;
     add(CaseKind.UPSTREAM_TIMEOUT, request({ target: publicPath(route, `/conformance-delay-${delay * 1000}`) }), {
       outcome: 'timeout',
-      withinSeconds: route.timeoutSeconds + 2,
+      withinSeconds: timeout + 2,
       backendDelaySeconds: delay,
     });
   }

@@ -61,8 +61,17 @@ export class OpenIdProviderStandIn {
       conformIdTokenClaims: false,
       scopes: ['openid', 'email', 'profile', 'offline_access'],
       pkce: { required: () => true },
+      // Keycloak's path for RP-initiated logout, where OAuth2ProxyAuth's sign-out URL sends the browser.
+      routes: { end_session: '/protocol/openid-connect/logout' },
       features: {
         devInteractions: { enabled: true },
+        rpInitiatedLogout: {
+          enabled: true,
+          // The user confirms the logout at once (a test has no one to click "Yes").
+          logoutSource: async (ctx: { body: string }, form: string) => {
+            ctx.body = `<!DOCTYPE html><html><body>${form}<script>var f=document.forms[0];var i=document.createElement('input');i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);f.submit();</script></body></html>`;
+          },
+        },
         resourceIndicators: {
           enabled: true,
           defaultResource: () => `${url.origin}/conformance-apps`,

@@ -25,6 +25,8 @@ export interface BrowserFlowInput {
   readonly gatewayNamespace: string | undefined;
   /** The login name to sign in with and what the app must then be told. */
   readonly user: { readonly login: string; readonly email: string; readonly groups: readonly string[] };
+  /** The apps' sign-out link (`OAuth2ProxyAuth.signOutUrl()`); `/oauth2/sign_out` on the first app otherwise. */
+  readonly signOutUrl?: string;
 }
 
 const IDENTITY = ['X-Auth-Request-User', 'X-Auth-Request-Email', 'X-Auth-Request-Groups'];
@@ -168,9 +170,10 @@ export async function runBrowserSessionFlow(input: BrowserFlowInput): Promise<Ca
       );
     }
 
-    // 5. Sign out, then the app must not be served.
+    // 5. Sign out (OAuth2 Proxy's session, then the provider's), then the app must not be served.
     {
-      await page.goto(appUrl(first, '/oauth2/sign_out'), { waitUntil: 'load' });
+      const signOut = input.signOutUrl ?? appUrl(first, '/oauth2/sign_out');
+      await page.goto(signOut, { waitUntil: 'load' });
       const backend = backendOf(first);
       const m = backend?.seen.length ?? 0;
       const response = await page.goto(appUrl(first), { waitUntil: 'load' });
@@ -179,7 +182,7 @@ export async function runBrowserSessionFlow(input: BrowserFlowInput): Promise<Ca
       record(
         first,
         CaseKind.BROWSER_LOGOUT,
-        appUrl(first, '/oauth2/sign_out'),
+        signOut,
         { verdict: ok ? 'signed out; the app is not served' : 'still served after sign-out', asModelExpects: ok, evidence: `after sign-out: status ${response?.status()}, page ${page.url()}, backend requests ${reached.length}` },
         response?.status() ?? 0,
         reached,

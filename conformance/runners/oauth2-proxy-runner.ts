@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { OAuth2ProxyAuth } from '../../src/constructs/oauth2-proxy/oauth2-proxy-auth';
 import type { SynthesizedApp } from '../app/synthesized-app';
 import { CaseKind } from '../cases/case-kind';
 import type { DiscoveredEngine } from '../engines/engine-discovery';
@@ -60,7 +61,9 @@ export async function runOAuth2Proxy(app: SynthesizedApp, engine: DiscoveredEngi
     return fail((err as Error).message);
   }
   try {
-    const results: CaseResult[] = await runBrowserSessionFlow({ world: cluster.world, idp: idp!, apps, gatewayNamespace: gateway.namespace, user });
+    // The apps' "sign out" link, as the construct tells apps to render it.
+    const auth = app.app.node.findAll().find((c): c is OAuth2ProxyAuth => c instanceof OAuth2ProxyAuth);
+    const results: CaseResult[] = await runBrowserSessionFlow({ world: cluster.world, idp: idp!, apps, gatewayNamespace: gateway.namespace, user, signOutUrl: auth?.signOutUrl() });
     const tag = image.slice(image.lastIndexOf(':') + 1);
     const tested = engine.version;
     results.push({

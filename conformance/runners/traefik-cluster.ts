@@ -69,7 +69,8 @@ export async function startTraefikCluster(app: SynthesizedApp, engine: Discovere
   const entryPointNames = [...new Set(ingressRoutes.flatMap((o) => (o.spec?.entryPoints ?? []) as string[]))];
   if (entryPointNames.length === 0) throw new Error('the app synthesizes no IngressRoute with entry points');
   const groups: RouteGroup[] = app.gateways
-    .filter((g) => g.entryPoints.every((e) => entryPointNames.includes(e)))
+    // Traefik-family gateways list their entry points as listeners.
+    .filter((g) => g.listeners.every((e) => entryPointNames.includes(e)))
     .map((g) => ({ name: g.name, namespace: g.namespace, routes: g.routes }));
   const routes: RouteInGateway[] = groups.flatMap((g) => g.routes.map((route) => ({ route, gatewayNamespace: g.namespace })));
   const namespace = groups[0]?.namespace ?? 'default';

@@ -18,7 +18,8 @@ export enum RouteObject {
   UPSTREAM_QUERY = 'upstream-query',
   UPSTREAM_CHAIN = 'upstream',
   METHOD_GUARD = 'deny-other-methods',
-  TIMEOUTS = 'timeouts',
+  /** The ServersTransport of a route's backend connections. */
+  TRANSPORT = 'transport',
 }
 
 /** `<route>` or `<route>-<role>`. */

@@ -1,4 +1,4 @@
-import type { ApiRouteModel } from '../model';
+import { externalHostHeader, type ApiRouteModel } from '../model';
 
 /**
  * The one place that decides how a caller's request is changed on its way to a backend.
@@ -159,6 +159,11 @@ export interface RequestTransformation {
   /** Caller query parameters removed: its `access_token` (RFC 6750 §2.3) and copies of injected ones. */
   readonly removeQuery: readonly string[];
   readonly forwarding: ForwardingHeaderPolicy;
+  /**
+   * The `Host` an external backend must receive (its own name, no default port); absent when
+   * the caller's Host is preserved or the backend is in the cluster.
+   */
+  readonly backendHost?: string;
 }
 
 /** Facts about the gateway serving the route that the transformation depends on. */
@@ -247,7 +252,8 @@ export function planRequestTransformation(route: ApiRouteModel, context: Gateway
   const removeQuery: string[] = [];
   if (route.clientAuth.kind === 'jwt') removeQuery.push('access_token');
   for (const c of route.upstreamAuth) if (c.kind === 'queryParam' && !removeQuery.includes(c.name)) removeQuery.push(c.name);
-  return { removeBeforeAuth, removeAfterAuth, remove: [...removeBeforeAuth, ...removeAfterAuth], inject, removeQuery, forwarding };
+  const backendHost = route.backend.kind === 'externalName' && !route.preserveHost ? externalHostHeader(route.backend) : undefined;
+  return { removeBeforeAuth, removeAfterAuth, remove: [...removeBeforeAuth, ...removeAfterAuth], inject, removeQuery, forwarding, ...(backendHost ? { backendHost } : {}) };
 }
 
 /** Every header a gateway's routes inject, each once: the `injectedAnywhere` of its context. */

@@ -62,9 +62,13 @@ describe('issue 11 §2 fidelity defects (engine-free checks of what the real eng
   // `oathkeeper.config` and mounts only that; for the release name the README uses
   // (`helm upgrade --install oathkeeper ...`) it is `oathkeeper-config`, the name gatewright
   // gives its own ConfigMap, so Helm refuses to adopt it.
-  it.fails('§2.1 no synthesized ConfigMap collides with the Oathkeeper chart’s own config ConfigMap', () => {
-    const names = synth('third-party-apis').objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name);
-    expect(names).not.toContain('oathkeeper-config');
+  it('§2.1 the chart mounts gatewright’s config ConfigMap (key config.yaml) instead of rendering one of its own', () => {
+    const app = synth('third-party-apis');
+    const gateway = app.app.node.findAll().find((c): c is OathkeeperGateway => c instanceof OathkeeperGateway)!;
+    const values = gateway.helmValues() as { oathkeeper: { configFileOverride: { enabled: boolean; nameOverride: string } } };
+    expect(values.oathkeeper.configFileOverride).toEqual({ enabled: false, nameOverride: 'oathkeeper-config' });
+    const config = app.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'oathkeeper-config')!;
+    expect(Object.keys(config.data ?? {})).toEqual(['config.yaml']);
   });
 
   // §2.2 With maester enabled the chart mounts ConfigMap `<release>-rules`, not optional,
@@ -84,7 +88,7 @@ describe('issue 11 §2 fidelity defects (engine-free checks of what the real eng
   // §2.5 Traefik dials in-cluster Services at their pod IPs (EndpointSlices) and verifies the
   // certificate against the IP: conformance saw `500: x509: cannot validate certificate for
   // 127.0.0.1 because it doesn't contain any IP SANs` for the legacy https Service.
-  it.fails('§2.5 an in-cluster https backend gets a ServersTransport with the Service’s server name', () => {
+  it('§2.5 an in-cluster https backend gets a ServersTransport with the Service’s server name', () => {
     const objects = synth('upstream-auth-patterns-oss-traefik').objects;
     const legacy = objects.find((o) => o.kind === 'IngressRoute' && o.metadata.name === 'legacy')!;
     const service = legacy.spec.routes[0].services[0];
@@ -95,7 +99,7 @@ describe('issue 11 §2 fidelity defects (engine-free checks of what the real eng
 
   // §2.6 Oathkeeper's jwt authenticator verifies RSA, ECDSA, RSA-PSS and HMAC only
   // (credentials/verifier_default.go): conformance saw 401 for an EdDSA token the route allows.
-  it.fails('§2.6 an Oathkeeper route that allows EdDSA is refused at synth', () => {
+  it('§2.6 an Oathkeeper route that allows EdDSA is refused at synth', () => {
     const build = oneRoute(oathkeeperGateway, {
       clientAuth: ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'api', algorithms: ['EdDSA'] }),
     });
@@ -105,7 +109,7 @@ describe('issue 11 §2 fidelity defects (engine-free checks of what the real eng
   // §2.7 timeoutSeconds: conformance saw Traefik and Oathkeeper answer 200 after the backend's
   // 5 s for a 2 s route (the reference proxy: 504 at 2 s). Traefik: serversTransport
   // forwardingTimeouts.responseHeaderTimeout; Oathkeeper has no per-rule upstream timeout.
-  it.fails('§2.7 Traefik renders timeoutSeconds (forwardingTimeouts) or refuses it', () => {
+  it('§2.7 Traefik renders timeoutSeconds (forwardingTimeouts) or refuses it', () => {
     const build = oneRoute(traefikGateway, { timeoutSeconds: 2 });
     const code = refusedAtSynth(build);
     if (code === 'ERR_GW_UNSUPPORTED_BY_ENGINE') return;
@@ -115,7 +119,7 @@ describe('issue 11 §2 fidelity defects (engine-free checks of what the real eng
     expect(transport?.spec.forwardingTimeouts?.responseHeaderTimeout).toBeDefined();
   });
 
-  it.fails('§2.7 Oathkeeper refuses a timeoutSeconds it cannot apply per route', () => {
+  it('§2.7 Oathkeeper refuses a timeoutSeconds it cannot apply per route', () => {
     expect(refusedAtSynth(oneRoute(oathkeeperGateway, { timeoutSeconds: 2 }))).toBe('ERR_GW_UNSUPPORTED_BY_ENGINE');
   });
 
@@ -123,7 +127,7 @@ describe('issue 11 §2 fidelity defects (engine-free checks of what the real eng
   // `Forwarded`, and with passHostHeader: false sends `Host: <name>:443`. Its headers
   // middleware deletes a header set to "" and sets Host from a `Host` entry (engine source:
   // pkg/middlewares/headers/header.go). Conformance saw all of them at the OIC stand-in.
-  it.fails('§2.8 Traefik keeps forwarding headers, X-Replaced-Path and the :443 Host from a third-party backend', () => {
+  it('§2.8 Traefik keeps forwarding headers, X-Replaced-Path and the :443 Host from a third-party backend', () => {
     const objects = synth('oic-on-oss-traefik').objects;
     const echo = objects.find((o) => o.kind === 'IngressRoute' && o.metadata.name === 'echo')!;
     const set: Record<string, string> = {};
@@ -137,7 +141,7 @@ describe('issue 11 §2 fidelity defects (engine-free checks of what the real eng
   // §2.9 The `errors` middleware wraps everything after it, the app's own answers included
   // (pkg/middlewares/customerrors): conformance saw the portal's 401 replaced by the sign-in
   // page, and a browser without a session got a 401 page instead of a redirect.
-  it.fails('§2.9 no errors middleware that catches 401 wraps an app behind OAuth2 Proxy', () => {
+  it('§2.9 no errors middleware that catches 401 wraps an app behind OAuth2 Proxy', () => {
     const app = synthesizeApp((a) => {
       const chart = new Chart(a, 'apps', { namespace: 'apps' });
       declareKeycloakApps(chart, traefikGateway(chart), keycloakAuth(chart));
@@ -148,7 +152,7 @@ describe('issue 11 §2 fidelity defects (engine-free checks of what the real eng
   });
 
   // §2.10 OAuth2 Proxy's public history ends at v7.15.3; the suite builds and runs that tag.
-  it.fails('§2.10 the pinned OAuth2 Proxy image is the release the conformance suite runs', () => {
+  it('§2.10 the pinned OAuth2 Proxy image is the release the conformance suite runs', () => {
     expect(OAUTH2_PROXY_IMAGE).toBe(`quay.io/oauth2-proxy/oauth2-proxy:${ENGINE_RELEASES[EngineName.OAUTH2_PROXY].version}`);
   });
 
@@ -165,7 +169,7 @@ describe('issue 11 §2 fidelity defects (engine-free checks of what the real eng
   // §2.11 Traefik routes on the decoded path but replacePathRegex matches the escaped one
   // (pkg/middlewares/replacepathregex): conformance saw `/caf%C3%A9/x` reach the backend
   // unrewritten (so did the reference proxy, whose rewriter has the same blind spot).
-  it.fails('§2.11 a non-ASCII public path is refused or rewritten in the escaped form Traefik matches', () => {
+  it('§2.11 a non-ASCII public path is refused or rewritten in the escaped form Traefik matches', () => {
     const withEndpoint = (app: App) => {
       const chart = new Chart(app, 'defect', { namespace: 'defect' });
       new SecuredApi(chart, 'cafe', {

@@ -57,6 +57,8 @@ describe('OAuth2ProxyAuth', () => {
       '--code-challenge-method=S256',
       '--cookie-domain=.apps.example.com',
       '--whitelist-domain=.apps.example.com',
+      // After sign-out, the browser may go on to Keycloak's logout endpoint, and nowhere else.
+      '--whitelist-domain=sso.example.com',
       '--cookie-name=_oauth2_proxy',
       '--cookie-secure=true',
       '--cookie-samesite=lax',

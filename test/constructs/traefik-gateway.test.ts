@@ -21,9 +21,11 @@ import { catchError } from '../support/errors';
 import { FORWARDING_HEADERS, REWRITE_TRACE_HEADERS } from '../../src/plan/request-transformation';
 
 /** Forwarding facts Traefik adds and X-Replaced-Path: removed before an external backend. */
-const HIDDEN = Object.fromEntries(
-  [...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS].filter((h) => h !== 'Forwarded' && h !== 'X-Forwarded-Prefix').map((h) => [h, '']),
-);
+const HIDDEN = {
+  ...Object.fromEntries([...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS].filter((h) => h !== 'Forwarded' && h !== 'X-Forwarded-Prefix').map((h) => [h, ''])),
+  // The external backend's own name, never api.partner.example.net:443.
+  Host: 'api.partner.example.net',
+};
 
 const JWT = () => ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'https://idp.example.com/', audience: 'partners' });
 
@@ -158,6 +160,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     expect(ingressMiddlewares(objects, 'shop')).toEqual(['gateway-untrusted-headers']);
     expect(ingressMiddlewares(objects, 'forwarded')).toEqual(['gateway-untrusted-headers', 'forwarded-strip-caller']);
     expect(findObject(objects, 'Middleware', 'forwarded-strip-caller').spec).toEqual({ headers: { customRequestHeaders: HIDDEN } });
+    expect(findObject(objects, 'IngressRoute', 'shop').spec.routes[0].services[0].passHostHeader).toBe(false);
   });
 
   it('keeps a Cookie the proxy answer sets as the upstream credential', () => {
@@ -198,7 +201,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
           // exact host (300 × 100,000) + length of "/orders"
           priority: 30_000_014,
           middlewares: [{ name: 'gateway-untrusted-headers' }, { name: 'orders-forward-auth' }, { name: 'orders-strip-caller' }],
-          services: [{ kind: 'Service', name: 'backend', port: 443, scheme: 'https', passHostHeader: false }],
+          services: [{ kind: 'Service', name: 'backend', port: 443, scheme: 'https', passHostHeader: true, serversTransport: 'gateway-transport-30s' }],
         },
       ],
       tls: { certResolver: 'le', domains: [{ main: 'api.example.com' }] },

@@ -16,7 +16,7 @@ describe('examples/keycloak-forward-auth (Traefik Hub)', () => {
       const [route] = findObject(objects, 'IngressRoute', name).spec.routes;
       expect(route.match).toBe(`Host(\`${host}\`)`);
       expect(route.middlewares).toEqual([{ name: 'gateway-untrusted-headers' }, { name: 'oauth2-proxy-auth' }]);
-      expect(route.services).toEqual([{ kind: 'Service', name: service, port, scheme: 'http', passHostHeader: true }]);
+      expect(route.services).toEqual([{ kind: 'Service', name: service, port, scheme: 'http', passHostHeader: true, serversTransport: 'gateway-transport-30s' }]);
     }
   });
 

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { oicOnOke } from '../../examples/oic-on-oke';
 import { findObject, synthObjects, toYaml } from '../support/synth';
-import { TRAEFIK_HIDDEN } from '../support/transformation';
+import { traefikTowardThirdParty } from '../support/transformation';
 
 describe('examples/oic-on-oke (Traefik Hub)', () => {
   const objects = synthObjects(oicOnOke(Testing.app()));
@@ -11,6 +11,7 @@ describe('examples/oic-on-oke (Traefik Hub)', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Middleware/gateway-untrusted-headers',
       'Middleware/oic-token',
+      'ServersTransport/gateway-transport-30s',
       'Service/oic',
       'Middleware/echo-jwt',
       'Middleware/echo-rewrite',
@@ -53,7 +54,7 @@ describe('examples/oic-on-oke (Traefik Hub)', () => {
   });
 
   it('removes the caller cookies and every forwarding header before OIC, a third party (the token is replaced by the OAuth one)', () => {
-    expect(findObject(objects, 'Middleware', 'echo-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...TRAEFIK_HIDDEN } } });
+    expect(findObject(objects, 'Middleware', 'echo-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...traefikTowardThirdParty('myinst.integration.ocp.oraclecloud.com') } } });
   });
 
   it('routes with TLS, no host pass-through, and untrusted headers → client auth → rewrite → strip → injection', () => {
@@ -63,7 +64,7 @@ describe('examples/oic-on-oke (Traefik Hub)', () => {
     const [route] = spec.routes;
     expect(route.match).toBe('Host(`api.example.com`) && (Path(`/echo`) || PathPrefix(`/echo/`))');
     expect(route.middlewares).toEqual([{ name: 'gateway-untrusted-headers' }, { name: 'echo-jwt' }, { name: 'echo-rewrite' }, { name: 'echo-strip-caller' }, { name: 'oic-token' }]);
-    expect(route.services).toEqual([{ kind: 'Service', name: 'oic', port: 443, scheme: 'https', passHostHeader: false }]);
+    expect(route.services).toEqual([{ kind: 'Service', name: 'oic', port: 443, scheme: 'https', passHostHeader: true, serversTransport: 'gateway-transport-30s' }]);
   });
 
   it('matches the reviewed YAML snapshot', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { oicOnOssTraefik } from '../../examples/oic-on-oss-traefik';
 import { proxyConfigSchema } from '../../src';
 import { findObject, synthObjects, toYaml } from '../support/synth';
-import { TRAEFIK_HIDDEN } from '../support/transformation';
+import { traefikTowardThirdParty } from '../support/transformation';
 
 describe('examples/oic-on-oss-traefik (open-source Traefik + reference proxy)', () => {
   const objects = synthObjects(oicOnOssTraefik(Testing.app()));
@@ -16,6 +16,7 @@ describe('examples/oic-on-oss-traefik (open-source Traefik + reference proxy)', 
       'HorizontalPodAutoscaler/auth-proxy',
       'PodDisruptionBudget/auth-proxy',
       'Middleware/gateway-untrusted-headers',
+      'ServersTransport/gateway-transport-30s',
       'NetworkPolicy/auth-proxy-network-gateway-ingress',
       'NetworkPolicy/auth-proxy-network-gateway-egress',
       'Service/oic',
@@ -34,7 +35,7 @@ describe('examples/oic-on-oss-traefik (open-source Traefik + reference proxy)', 
       authResponseHeaders: ['Authorization'],
     });
     // OIC is a third party: the caller's cookies and every forwarding header go before it.
-    expect(findObject(objects, 'Middleware', 'echo-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...TRAEFIK_HIDDEN } } });
+    expect(findObject(objects, 'Middleware', 'echo-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...traefikTowardThirdParty('myinst.integration.ocp.oraclecloud.com') } } });
     expect(findObject(objects, 'IngressRoute', 'echo').spec.routes[0].middlewares).toEqual([
       { name: 'gateway-untrusted-headers' },
       { name: 'echo-forward-auth' },

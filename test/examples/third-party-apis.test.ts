@@ -39,9 +39,13 @@ describe('examples/third-party-apis (Oathkeeper, maester Rules)', () => {
       'ExternalSecret/okta-credentials',
       'ExternalSecret/salesforce-credentials',
       'Rule/datadog',
+      'Rule/datadog-deny-other-methods',
       'Rule/jira',
+      'Rule/jira-deny-other-methods',
       'Rule/okta',
+      'Rule/okta-deny-other-methods',
       'Rule/salesforce',
+      'Rule/salesforce-deny-other-methods',
       'SecretStore/aws-secrets-manager',
       'Service/datadog-intake',
       'Service/jira-cloud',
@@ -90,6 +94,14 @@ describe('examples/third-party-apis (Oathkeeper, maester Rules)', () => {
     expect(sf.authenticators[0].config.required_scope).toEqual(['salesforce:read']);
     expect(oathkeeperOwnHeaders(sf)).toEqual({ Cookie: '', Authorization: `{{ env "${env('salesforce-credentials', SF_BEARER.key)}" }}`, ...OATHKEEPER_HIDDEN });
     expect(sf.upstream.url).toBe('https://example.my.salesforce.com/services/data/v60.0/analytics');
+  });
+
+  it('answers 403 for a refused method with a deny rule on the same URL (no rule would mean 404)', () => {
+    const deny = rule('jira-deny-other-methods');
+    expect(deny.match).toEqual({ url: rule('jira').match.url, methods: ['HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] });
+    expect(deny.authenticators).toEqual([{ handler: 'noop' }]);
+    expect(deny.authorizer).toEqual({ handler: 'deny' });
+    expect(gateway.config().authorizers).toEqual({ allow: { enabled: true }, deny: { enabled: true } });
   });
 
   it('never writes a credential into the manifests', () => {

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { upstreamAuthPatternsOnOssTraefik } from '../../examples/upstream-auth-patterns-oss-traefik';
 import { proxyConfigSchema } from '../../src';
-import { TRAEFIK_HIDDEN } from '../support/transformation';
+import { traefikTowardThirdParty } from '../support/transformation';
 import { findObject, synthObjects, toYaml, type KubeObject } from '../support/synth';
 
 const middlewares = (objects: KubeObject[], route: string) =>
@@ -27,7 +27,7 @@ describe('examples/upstream-auth-patterns-oss-traefik', () => {
     // Authorization is replaced by the proxy's answer; the strip step only removes the caller's
     // cookies and the forwarding headers (external backend).
     expect(middlewares(objects, 'directory')).toEqual(['gateway-untrusted-headers', 'directory-forward-auth', 'directory-strip-caller']);
-    expect(findObject(objects, 'Middleware', 'directory-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...TRAEFIK_HIDDEN } } });
+    expect(findObject(objects, 'Middleware', 'directory-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...traefikTowardThirdParty('example.okta.com') } } });
     // In-cluster backend with BasicAuth: nothing to strip.
     expect(middlewares(objects, 'legacy')).toEqual(['gateway-untrusted-headers', 'legacy-forward-auth', 'legacy-rewrite']);
   });

@@ -57,7 +57,7 @@ describe('GatewrightChart (third-party APIs on Oathkeeper)', () => {
   });
 
   it('puts the routes (Oathkeeper Rules) in the second stage', () => {
-    expect(ids(deployed.routingObjects as any)).toEqual(['Rule/jira', 'Rule/okta', 'Rule/datadog', 'Rule/salesforce']);
+    expect(ids(deployed.routingObjects as any)).toEqual(['jira', 'okta', 'datadog', 'salesforce'].flatMap((r) => [`Rule/${r}`, `Rule/${r}-deny-other-methods`]));
   });
 
   it('hands the synthesized objects to two yaml/v2 ConfigGroups with the given provider', () => {
@@ -106,6 +106,7 @@ describe('GatewrightChart (OIC on OKE, Traefik Hub)', () => {
     expect(ids(deployed.routingObjects as any)).toEqual([
       'Middleware/gateway-untrusted-headers',
       'Middleware/oic-token',
+      'ServersTransport/gateway-transport-30s',
       'Middleware/echo-jwt',
       'Middleware/echo-rewrite',
       'Middleware/echo-strip-caller',

@@ -129,7 +129,7 @@ describe('stacks/oke', () => {
     });
     const es = foundation.inputs.objs.find((o: any) => o.kind === 'ExternalSecret');
     expect(es.spec.data.map((d: any) => d.remoteRef.key).sort()).toEqual(['oic-client-id', 'oic-client-secret', 'oic-scope']);
-    expect(routing.inputs.objs.map((o: any) => o.kind)).toEqual(['Middleware', 'Middleware', 'Middleware', 'Middleware', 'Middleware', 'IngressRoute']);
+    expect(routing.inputs.objs.map((o: any) => o.kind)).toEqual(['Middleware', 'Middleware', 'ServersTransport', 'Middleware', 'Middleware', 'Middleware', 'IngressRoute']);
     const sa = mocks.find('kubernetes:core/v1:ServiceAccount', 'eso-oci');
     expect(foundation.dependencies).toContain(sa.urn);
   });

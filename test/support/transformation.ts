@@ -15,6 +15,11 @@ export const TRAEFIK_HIDDEN: Readonly<Record<string, string>> = Object.fromEntri
   [...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS].filter((h) => h !== 'Forwarded' && h !== 'X-Forwarded-Prefix').map((h) => [h, '']),
 );
 
+/** {@link TRAEFIK_HIDDEN} plus the `Host` Traefik's strip Middleware sets for an external backend. */
+export function traefikTowardThirdParty(externalName: string): Record<string, string> {
+  return { ...TRAEFIK_HIDDEN, Host: externalName };
+}
+
 /** What an Oathkeeper rule blanks toward an external backend beyond the untrusted headers (it drops X-Forwarded-* itself). */
 export const OATHKEEPER_HIDDEN: Readonly<Record<string, string>> = { 'X-Real-Ip': '', 'X-Replaced-Path': '' };
 

@@ -3,7 +3,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Rule, type RuleSpec } from '../../../imports/oathkeeper.ory.sh';
-import { ErrorCode, GatewayEngine, GatewrightError, gatewaySchema, parseOrThrow, type ApiRouteModel, type GatewayModel } from '../../model';
+import { ErrorCode, GatewayEngine, GatewrightError, gatewaySchema, HTTP_METHODS, parseOrThrow, type ApiRouteModel, type GatewayModel } from '../../model';
 import { Feature, unsupportedFeatureError } from '../../plan/capabilities';
 import { gatewayObjectName, GatewayObject } from '../../plan/object-names';
 import { headersInjectedByAnyRoute, planRequestTransformation } from '../../plan/request-transformation';
@@ -12,7 +12,8 @@ import { CONFIG_FILE_NAME, DEFAULT_OATHKEEPER_PORTS, renderOathkeeperConfig, RUL
 import { OATHKEEPER_CHART_VERSION, renderHelmValues, type OathkeeperAutoscaling, type OathkeeperResources } from '../../targets/oathkeeper/helm-values';
 import { toMaesterRuleProps } from '../../targets/oathkeeper/maester-rule';
 import { renderOathkeeperRoute } from '../../targets/oathkeeper/render-rule';
-import { routesOverlap } from '../../targets/oathkeeper/rule-overlap';
+import { renderMethodDenyRule } from '../../targets/oathkeeper/method-deny-rule';
+import { routesOverlap, urlsOverlap } from '../../targets/oathkeeper/rule-overlap';
 import { parentChartOf } from '../parent-chart';
 import { AppPlan } from '../plan/app-plan';
 import { SynthArtifact } from '../plan/synth-artifact';
@@ -121,7 +122,10 @@ const DEFAULT_RESOURCES: OathkeeperResources = { requests: { cpu: '100m', memory
 /** What the gateway's routes render to, computed once per route count. */
 interface RenderedGateway {
   readonly routeCount: number;
+  /** One access rule per route, in attachment order. */
   readonly rules: OathkeeperAccessRule[];
+  /** Per route, the rule answering 403 for its refused methods (no methods when it cannot have one). */
+  readonly denyRules: (OathkeeperAccessRule | undefined)[];
   readonly env: OathkeeperEnvBinding[];
   readonly redactedHeaders: string[];
 }
@@ -216,9 +220,13 @@ export class OathkeeperGateway extends Construct implements IGateway {
     return this.registry.routes;
   }
 
-  /** Access rules of the routes attached so far, in attachment order (the content of the rules file). */
+  /** Access rules of the routes attached so far, in attachment order, each followed by its method-deny rule (the content of the rules file). */
   get accessRules(): readonly OathkeeperAccessRule[] {
-    return this.render().rules;
+    const r = this.render();
+    return r.rules.flatMap((rule, i) => {
+      const deny = r.denyRules[i];
+      return deny && deny.match.methods.length ? [rule, deny] : [rule];
+    });
   }
 
   /** Environment variables Oathkeeper needs, each from one Secret key, sorted by name. */
@@ -229,7 +237,7 @@ export class OathkeeperGateway extends Construct implements IGateway {
   /** Oathkeeper's configuration (`config.yaml`) as an object. */
   config(): Record<string, unknown> {
     return renderOathkeeperConfig({
-      rules: this.render().rules,
+      rules: this.accessRules,
       matchingStrategy: this.matchingStrategy,
       repositories: [`file://${RULES_DIRECTORY}/${this.ruleDelivery === OathkeeperRuleDelivery.CONFIG_MAP ? this.rulesFileName : RULES_FILE_NAME}`],
       ports: this.ports,
@@ -256,7 +264,7 @@ export class OathkeeperGateway extends Construct implements IGateway {
       autoscaling: this.autoscaling,
       maesterSingleNamespace: this.maesterNamespaces === MaesterNamespaces.OWN,
     });
-    const hash = createHash('sha256').update(JSON.stringify([this.config(), this.render().rules])).digest('hex');
+    const hash = createHash('sha256').update(JSON.stringify([this.config(), this.accessRules])).digest('hex');
     const deployment = values.deployment as Record<string, unknown>;
     deployment.podMetadata = { annotations: { [CONTENT_HASH_ANNOTATION]: hash } };
     return values;
@@ -286,6 +294,14 @@ export class OathkeeperGateway extends Construct implements IGateway {
         spec: Lazy.any({ produce: () => toMaesterRuleProps(this.render().rules[index], this.model.namespace).spec }) as unknown as RuleSpec,
       });
       AppPlan.of(this).describe(rule, { owner: api.node.path, purpose: 'the maester Rule' });
+      if (route.authorization.methods.length) {
+        const deny = new Rule(api, `${route.name}-deny-rule`, {
+          metadata: { name: `${now.rule.id}-deny-other-methods`, ...(this.model.namespace ? { namespace: this.model.namespace } : {}), labels: { 'app.kubernetes.io/managed-by': 'gatewright' } },
+          // Lazy: with another route in the same URL space it gets no methods (it would double-match).
+          spec: Lazy.any({ produce: () => toMaesterRuleProps(this.render().denyRules[index]!, this.model.namespace).spec }) as unknown as RuleSpec,
+        });
+        AppPlan.of(this).describe(deny, { owner: api.node.path, purpose: 'the maester Rule refusing other methods' });
+      }
     }
     SecretSync.of(this, this.model.namespace).add(now.secretKeys, api.node.path);
   }
@@ -304,15 +320,19 @@ export class OathkeeperGateway extends Construct implements IGateway {
     const routes = this.registry.routes;
     if (this.rendered?.routeCount === routes.length) return this.rendered;
     const rules: OathkeeperAccessRule[] = [];
+    const denyRules: (OathkeeperAccessRule | undefined)[] = [];
     const env = new Map<string, OathkeeperEnvBinding>();
     const redacted: string[] = [];
-    for (const route of routes) {
+    routes.forEach((route, i) => {
       const r = this.renderRoute(route, routes);
       rules.push(r.rule);
+      const allowed = route.authorization.methods as readonly string[];
+      const alone = !routes.some((other, j) => j !== i && urlsOverlap(route, other));
+      denyRules.push(allowed.length ? renderMethodDenyRule(r.rule, alone ? HTTP_METHODS.filter((m) => !allowed.includes(m)) : []) : undefined);
       for (const e of r.env) env.set(e.name, e);
       redacted.push(...r.credentialHeaders);
-    }
-    this.rendered = { routeCount: routes.length, rules, env: [...env.values()].sort((a, b) => a.name.localeCompare(b.name)), redactedHeaders: redacted };
+    });
+    this.rendered = { routeCount: routes.length, rules, denyRules, env: [...env.values()].sort((a, b) => a.name.localeCompare(b.name)), redactedHeaders: redacted };
     return this.rendered;
   }
 
@@ -321,7 +341,7 @@ export class OathkeeperGateway extends Construct implements IGateway {
   }
 
   private rulesFile(): string {
-    const rules = this.render().rules;
+    const rules = this.accessRules;
     return this.rulesFormat === OathkeeperRulesFormat.JSON ? `${JSON.stringify(rules, null, 2)}\n` : stringify(rules);
   }
 

@@ -193,9 +193,9 @@ export class TraefikRouting {
         throw new GatewrightError({
           code: ErrorCode.NAME_COLLISION,
           path: api.node.path,
-          field: 'upstreamAuth',
+          field: object.kind === 'Middleware' ? 'upstreamAuth' : 'name',
           problem: `renders ${object.kind} "${object.name}" in namespace "${this.model.namespace ?? '(default)'}" differently from ${first.owner}; one would replace the other`,
-          fix: 'give one of the two credentials another name (the `name` prop of UpstreamOAuth), or share one instance',
+          fix: object.kind === 'Middleware' ? 'give one of the two credentials another name (the `name` prop of UpstreamOAuth), or share one instance' : 'give one of the two gateways another name (its `name` prop)',
         });
       }
       if (!first.emitted) {

@@ -62,6 +62,14 @@ export interface OAuth2ProxyAuthProps {
    */
   readonly provider?: OAuth2ProxyProvider;
   /**
+   * The identity provider's logout endpoint, where {@link OAuth2ProxyAuth.signOutUrl} sends
+   * the browser after OAuth2 Proxy's own sign-out: without it the provider's session survives,
+   * and the next request (redirected straight to the login) signs the user in again silently.
+   * @default - Keycloak's `<issuerUrl>/protocol/openid-connect/logout` with the keycloak-oidc
+   *   provider; none with the generic oidc provider (sign-out then ends OAuth2 Proxy's session only)
+   */
+  readonly identityProviderLogoutUrl?: string;
+  /**
    * Send the cookie over HTTPS only.
    * @default true
    */
@@ -147,7 +155,7 @@ const propsSchema = z.object({
   entryPoints: z.array(z.string().min(1)).min(1),
 });
 
-const O_AUTH2_PROXY_AUTH_PROPS = keysOf<OAuth2ProxyAuthProps>()(['issuerUrl', 'clientId', 'clientSecret', 'cookieSecret', 'cookieSecretBytes', 'cookieDomains', 'redirectUrl', 'provider', 'cookieSecure', 'cookieSameSite', 'cookieName', 'emailDomains', 'allowedGroups', 'namespace', 'name', 'image', 'replicas', 'entryPoints', 'tls']);
+const O_AUTH2_PROXY_AUTH_PROPS = keysOf<OAuth2ProxyAuthProps>()(['issuerUrl', 'clientId', 'clientSecret', 'cookieSecret', 'cookieSecretBytes', 'cookieDomains', 'redirectUrl', 'provider', 'identityProviderLogoutUrl', 'cookieSecure', 'cookieSameSite', 'cookieName', 'emailDomains', 'allowedGroups', 'namespace', 'name', 'image', 'replicas', 'entryPoints', 'tls']);
 
 /**
  * OAuth2 Proxy as a Traefik forward-auth service for browser apps without OIDC of their own:
@@ -172,6 +180,7 @@ export class OAuth2ProxyAuth extends Construct {
   private readonly cookieDomains: readonly string[];
   private readonly redirect: URL;
   private readonly cookieSecure: boolean;
+  private readonly idpLogout?: URL;
 
   constructor(scope: Construct, id: string, props: OAuth2ProxyAuthProps) {
     super(scope, id);
@@ -220,6 +229,16 @@ export class OAuth2ProxyAuth extends Construct {
       throw bad('cookieSameSite', 'is "none" while cookieSecure is false; browsers drop SameSite=None cookies that are not Secure', 'keep cookieSecure: true, or use CookieSameSite.LAX');
     }
 
+    const provider = props.provider ?? OAuth2ProxyProvider.KEYCLOAK_OIDC;
+    const logout = props.identityProviderLogoutUrl ?? (provider === OAuth2ProxyProvider.KEYCLOAK_OIDC ? `${p.issuerUrl.replace(/\/+$/, '')}/protocol/openid-connect/logout` : undefined);
+    if (logout !== undefined) {
+      const parsed = httpsOrHttpUrl.safeParse(logout);
+      if (!parsed.success || (this.cookieSecure && new URL(logout).protocol !== 'https:')) {
+        throw bad('identityProviderLogoutUrl', 'must be an absolute https:// URL of the identity provider\'s logout endpoint', 'e.g. "https://sso.example.com/realms/apps/protocol/openid-connect/logout"');
+      }
+      this.idpLogout = new URL(logout);
+    }
+
     this.middlewareName = oauth2ProxyMiddlewareName(p.name);
     this.authAddress = `http://${p.name}.${p.namespace ?? 'default'}.svc.cluster.local:${OAUTH2_PROXY_PORT}/`;
     const plan = AppPlan.of(this);
@@ -230,7 +249,8 @@ export class OAuth2ProxyAuth extends Construct {
       replicas: p.replicas,
       args: renderOAuth2ProxyArgs({
         path,
-        provider: props.provider ?? OAuth2ProxyProvider.KEYCLOAK_OIDC,
+        provider,
+        ...(this.idpLogout ? { extraRedirectDomains: [this.idpLogout.host] } : {}),
         issuerUrl: p.issuerUrl,
         redirectUrl: p.redirectUrl,
         cookieDomains: p.cookieDomains,
@@ -287,6 +307,16 @@ export class OAuth2ProxyAuth extends Construct {
       responseHeaders: [...OAUTH2_PROXY_RESPONSE_HEADERS],
       provider: this.providerName,
     });
+  }
+
+  /**
+   * Where a "sign out" link of the apps goes: OAuth2 Proxy's `/oauth2/sign_out` on the callback
+   * host, which clears the session cookie and then sends the browser to the identity provider's
+   * logout endpoint (`identityProviderLogoutUrl`), ending the provider's session as well.
+   */
+  signOutUrl(): string {
+    const base = `${this.redirect.protocol}//${this.redirect.host}/oauth2/sign_out`;
+    return this.idpLogout ? `${base}?rd=${encodeURIComponent(this.idpLogout.toString())}` : base;
   }
 
   /** Every route (of any SecuredApi in the app) protected by this OAuth2 Proxy. */

@@ -31,6 +31,7 @@ export enum Feature {
   REMOVE_CALLER_HEADERS = 'request.removeCallerHeaders',
   HIDE_FORWARDING_HEADERS = 'forwardingHeaders.hide',
   UPSTREAM_TIMEOUT = 'timeoutSeconds',
+  BACKEND_TLS_VERIFICATION = 'backend.tls',
   OVERLAPPING_PREFIXES = 'routing.overlappingPrefixes',
 }
 
@@ -63,5 +64,6 @@ export const FEATURE_DESCRIPTIONS: Readonly<Record<Feature, string>> = {
   [Feature.REMOVE_CALLER_HEADERS]: 'caller credential, third-party cookies and caller-supplied identity headers removed',
   [Feature.HIDE_FORWARDING_HEADERS]: 'no forwarding headers toward third parties (`forwardingHeaders: "hide"`)',
   [Feature.UPSTREAM_TIMEOUT]: 'an upstream timeout per route (`timeoutSeconds`)',
+  [Feature.BACKEND_TLS_VERIFICATION]: 'the certificate name or private CA of an https Service (`ServiceBackend` `tls`)',
   [Feature.OVERLAPPING_PREFIXES]: 'nested path prefixes on one host (`/okta` and `/okta/users`: the longest wins)',
 };

@@ -29,6 +29,7 @@ export const OATHKEEPER_CAPABILITIES: EngineCapabilities = {
   [Feature.PATH_REWRITE]: yes,
   [Feature.REMOVE_CALLER_HEADERS]: differs('the header mutator can only set headers: removed headers reach the backend empty'),
   [Feature.HIDE_FORWARDING_HEADERS]: differs('the header mutator can only set headers: forwarding headers reach the backend empty'),
+  [Feature.BACKEND_TLS_VERIFICATION]: no('Oathkeeper checks an upstream certificate against the upstream URL\'s host with its system CAs'),
   [Feature.UPSTREAM_TIMEOUT]: no('Oathkeeper has no per-rule upstream timeout'),
   [Feature.OVERLAPPING_PREFIXES]: no('Oathkeeper has no rule priority and answers 500 when two rules match one request'),
 };

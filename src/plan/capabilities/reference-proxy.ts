@@ -29,6 +29,7 @@ export const REFERENCE_PROXY_CAPABILITIES: EngineCapabilities = {
   [Feature.PATH_REWRITE]: yes,
   [Feature.REMOVE_CALLER_HEADERS]: yes,
   [Feature.HIDE_FORWARDING_HEADERS]: yes,
+  [Feature.BACKEND_TLS_VERIFICATION]: no('the proxy checks a Service\'s certificate against its cluster DNS name with the CAs of its image'),
   [Feature.UPSTREAM_TIMEOUT]: yes,
   [Feature.OVERLAPPING_PREFIXES]: yes,
 };

@@ -66,5 +66,6 @@ export function featuresOfRoute(route: ApiRouteModel): FeatureUse[] {
   if (route.rewrite.kind !== 'none') use(Feature.PATH_REWRITE, 'endpoint');
   if (route.forwardingHeaders === 'hide') use(Feature.HIDE_FORWARDING_HEADERS, 'forwardingHeaders');
   if (route.timeoutSeconds !== undefined) use(Feature.UPSTREAM_TIMEOUT, 'timeoutSeconds');
+  if (route.backend.kind === 'service' && route.backend.tls && (route.backend.tls.serverName || route.backend.tls.rootCa)) use(Feature.BACKEND_TLS_VERIFICATION, 'backend');
   return uses;
 }

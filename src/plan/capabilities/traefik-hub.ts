@@ -34,6 +34,7 @@ export const TRAEFIK_HUB_CAPABILITIES: EngineCapabilities = {
   [Feature.PATH_REWRITE]: yes,
   [Feature.REMOVE_CALLER_HEADERS]: yes,
   [Feature.HIDE_FORWARDING_HEADERS]: unconfirmed('rendered as for open-source Traefik, whose behaviour the conformance suite checks'),
+  [Feature.BACKEND_TLS_VERIFICATION]: yes,
   [Feature.UPSTREAM_TIMEOUT]: yes,
   [Feature.OVERLAPPING_PREFIXES]: yes,
 };

@@ -33,6 +33,7 @@ export const TRAEFIK_CAPABILITIES: EngineCapabilities = {
   [Feature.PATH_REWRITE]: yes,
   [Feature.REMOVE_CALLER_HEADERS]: yes,
   [Feature.HIDE_FORWARDING_HEADERS]: yes,
+  [Feature.BACKEND_TLS_VERIFICATION]: yes,
   [Feature.UPSTREAM_TIMEOUT]: yes,
   [Feature.OVERLAPPING_PREFIXES]: yes,
 };

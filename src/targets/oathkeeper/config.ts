@@ -36,6 +36,8 @@ export interface OathkeeperConfigInput {
  */
 export function renderOathkeeperConfig(input: OathkeeperConfigInput): Record<string, unknown> {
   const used = (kind: 'authenticators' | 'mutators', handler: string) => input.rules.some((r) => r[kind].some((h) => h.handler === handler));
+  const authorizers: Record<string, unknown> = { allow: { enabled: true } };
+  if (input.rules.some((r) => r.authorizer.handler === 'deny')) authorizers.deny = { enabled: true };
   const jwksUrls = [...new Set(input.rules.flatMap((r) => r.authenticators.flatMap((h) => (h.handler === 'jwt' ? ((h.config?.jwks_urls as string[]) ?? []) : []))))].sort();
 
   const authenticators: Record<string, unknown> = {};
@@ -56,7 +58,7 @@ export function renderOathkeeperConfig(input: OathkeeperConfigInput): Record<str
     },
     access_rules: { matching_strategy: input.matchingStrategy, repositories: [...input.repositories] },
     authenticators,
-    authorizers: { allow: { enabled: true } },
+    authorizers,
     mutators,
     errors: { fallback: ['json'], handlers: { json: { enabled: true, config: { verbose: false } } } },
     log: {

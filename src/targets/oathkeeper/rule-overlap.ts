@@ -7,7 +7,12 @@ import type { ApiRouteModel } from '../../model';
  * is fine there and broken here. True when some request could match both routes.
  */
 export function routesOverlap(a: ApiRouteModel, b: ApiRouteModel): boolean {
-  return hostsOverlap(a.host, b.host) && prefixesOverlap(a.pathPrefix, b.pathPrefix) && methodsOverlap(a, b);
+  return urlsOverlap(a, b) && methodsOverlap(a, b);
+}
+
+/** True when some URL could match both routes, whatever the method. */
+export function urlsOverlap(a: ApiRouteModel, b: ApiRouteModel): boolean {
+  return hostsOverlap(a.host, b.host) && prefixesOverlap(a.pathPrefix, b.pathPrefix);
 }
 
 function hostsOverlap(a: string, b: string): boolean {

@@ -29,6 +29,12 @@ export interface OAuth2ProxySettings {
   readonly redirectUrl: string;
   /** Cookie domains (`--cookie-domain`, and `--whitelist-domain` for post-login redirects). */
   readonly cookieDomains: readonly string[];
+  /**
+   * Further hosts a redirect may go to (`--whitelist-domain`): the identity provider's logout
+   * endpoint after sign-out.
+   * @default []
+   */
+  readonly extraRedirectDomains?: readonly string[];
   /** Send the cookie over HTTPS only (`--cookie-secure`). */
   readonly cookieSecure: boolean;
   /** `SameSite` of the cookie (`--cookie-samesite`). */
@@ -78,6 +84,7 @@ export function renderOAuth2ProxyArgs(s: OAuth2ProxySettings): string[] {
     ...s.cookieDomains.map((d, i) => listFlagArgument('cookie-domain', d, at(`cookieDomains[${i}]`))),
     // Post-login redirects may go back to any app under the cookie domain, and nowhere else.
     ...s.cookieDomains.map((d, i) => listFlagArgument('whitelist-domain', dotted(d), at(`cookieDomains[${i}]`))),
+    ...(s.extraRedirectDomains ?? []).map((d) => listFlagArgument('whitelist-domain', d, at('identityProviderLogoutUrl'))),
     flagArgument('cookie-name', s.cookieName, at('cookieName')),
     `--cookie-secure=${s.cookieSecure}`,
     `--cookie-samesite=${s.cookieSameSite}`,

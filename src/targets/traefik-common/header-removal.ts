@@ -1,4 +1,4 @@
-import type { HeaderRemoval } from '../../plan/request-transformation';
+import type { HeaderRemoval, RequestTransformation } from '../../plan/request-transformation';
 import { metadataFor } from './object-metadata';
 import type { TraefikObject } from './rendered-object';
 
@@ -14,6 +14,33 @@ export function renderHeaderRemoval(gateway: { readonly namespace?: string }, na
     props: {
       metadata: metadataFor(gateway, name),
       spec: { headers: { customRequestHeaders: Object.fromEntries(removals.map((r) => [r.header, ''])) } },
+    },
+  };
+}
+
+/**
+ * What the backend must not see, removed after client authentication and the rewrite (the
+ * caller's credential and third-party cookies, and toward third parties the forwarding
+ * headers Traefik added and its `X-Replaced-Path`), and the `Host` an external backend must
+ * see: Traefik's headers middleware sets `Host` on the request itself, and the route then
+ * passes it on (`passHostHeader`), so the backend gets `api.example.com`, not
+ * `api.example.com:443`. Nothing to render when there is neither.
+ */
+export function renderBackendRequest(gateway: { readonly namespace?: string }, name: string, transformation: RequestTransformation): TraefikObject | undefined {
+  if (transformation.removeAfterAuth.length === 0 && !transformation.backendHost) return undefined;
+  return {
+    kind: 'Middleware',
+    name,
+    props: {
+      metadata: metadataFor(gateway, name),
+      spec: {
+        headers: {
+          customRequestHeaders: {
+            ...Object.fromEntries(transformation.removeAfterAuth.map((r) => [r.header, ''])),
+            ...(transformation.backendHost ? { Host: transformation.backendHost } : {}),
+          },
+        },
+      },
     },
   };
 }

@@ -27,18 +27,25 @@ export interface IngressRouteInput {
    * @default - Traefik's default transport
    */
   readonly serversTransport?: string;
+  /**
+   * A middleware of the route sets the `Host` the backend must see, so the route passes the
+   * (rewritten) Host on instead of Traefik's `<server>:<port>`.
+   * @default false
+   */
+  readonly hostSetByMiddleware?: boolean;
 }
 
 /** The IngressRoute that ties host/path, the ordered middlewares and the backend together. */
-export function renderIngressRoute({ gateway, route, middlewares, backendNamespace, methodGuard, serversTransport }: IngressRouteInput): TraefikObject {
+export function renderIngressRoute({ gateway, route, middlewares, backendNamespace, methodGuard, serversTransport, hostSetByMiddleware }: IngressRouteInput): TraefikObject {
   const service = {
     kind: IngressRouteSpecRoutesServicesKind.SERVICE,
     name: route.backend.serviceName,
     ...(backendNamespace ? { namespace: backendNamespace } : {}),
     port: IngressRouteSpecRoutesServicesPort.fromNumber(route.backend.port),
     scheme: route.backend.scheme,
-    // An external host answers for its own name, not the gateway's.
-    passHostHeader: route.preserveHost,
+    // An external host answers for its own name, not the gateway's: either the caller's Host
+    // is kept, or a middleware has set the backend's own.
+    passHostHeader: route.preserveHost || hostSetByMiddleware === true,
     ...(serversTransport ? { serversTransport } : {}),
   };
   const guarded = methodGuard !== undefined && route.authorization.methods.length > 0;

@@ -1,7 +1,8 @@
 import type { ApiRouteModel } from '../../model';
 import { routeObjectName, RouteObject } from '../../plan/object-names';
 import type { RequestTransformation } from '../../plan/request-transformation';
-import { renderHeaderRemoval } from '../traefik-common/header-removal';
+import { renderBackendRequest } from '../traefik-common/header-removal';
+import { renderServersTransport } from '../traefik-common/servers-transport';
 import { renderIngressRoute } from '../traefik-common/ingress-route';
 import { renderMethodGuard } from '../traefik-common/method-guard';
 import type { MiddlewareRef, RenderedTraefikRoute, TraefikObject } from '../traefik-common/rendered-object';
@@ -21,8 +22,6 @@ export interface HubRouteInput {
   readonly session?: SessionMiddleware;
   /** Namespace of the backend Service when it differs from the gateway's. */
   readonly backendNamespace?: string;
-  /** ServersTransport for the backend connection. */
-  readonly serversTransport?: string;
 }
 
 /**
@@ -35,12 +34,18 @@ export function renderTraefikHubRoute(input: HubRouteInput): RenderedTraefikRout
   const { gateway, route, transformation } = input;
   const auth = renderHubClientAuth(gateway, route, input.session);
   const rewrite = renderRewriteMiddleware(gateway, route);
-  const strip = transformation.removeAfterAuth.length
-    ? renderHeaderRemoval(gateway, routeObjectName(route.name, RouteObject.STRIP_CALLER), transformation.removeAfterAuth)
-    : undefined;
+  const strip = renderBackendRequest(gateway, routeObjectName(route.name, RouteObject.STRIP_CALLER), transformation);
+  const transport = renderServersTransport(gateway, route);
   const upstream = renderHubUpstream(gateway, route);
   const guard = renderMethodGuard(gateway, route);
-  const owned: TraefikObject[] = [...auth.objects, ...(rewrite ? [rewrite] : []), ...(strip ? [strip] : []), ...upstream.objects, ...(guard ? [guard] : [])];
+  const owned: TraefikObject[] = [
+    ...auth.objects,
+    ...(rewrite ? [rewrite] : []),
+    ...(strip ? [strip] : []),
+    ...upstream.objects,
+    ...(guard ? [guard] : []),
+    ...(transport.shared ? [] : [transport.object]),
+  ];
   const middlewares: MiddlewareRef[] = [
     input.untrustedHeaders,
     ...(auth.middleware ? [auth.middleware] : []),
@@ -55,8 +60,9 @@ export function renderTraefikHubRoute(input: HubRouteInput): RenderedTraefikRout
       middlewares,
       backendNamespace: input.backendNamespace,
       methodGuard: guard?.name,
-      serversTransport: input.serversTransport,
+      serversTransport: transport.object.name,
+      hostSetByMiddleware: transformation.backendHost !== undefined,
     }),
   );
-  return { objects: owned, shared: upstream.shared, secretKeys: [...auth.secretKeys, ...upstream.secretKeys] };
+  return { objects: owned, shared: [...upstream.shared, ...(transport.shared ? [transport.object] : [])], secretKeys: [...auth.secretKeys, ...upstream.secretKeys] };
 }

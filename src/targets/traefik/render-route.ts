@@ -2,7 +2,8 @@ import type { ApiRouteModel } from '../../model';
 import { routeObjectName, RouteObject } from '../../plan/object-names';
 import type { RequestTransformation } from '../../plan/request-transformation';
 import type { SessionMiddleware } from '../traefik-hub/client-auth-middleware';
-import { renderHeaderRemoval } from '../traefik-common/header-removal';
+import { renderBackendRequest } from '../traefik-common/header-removal';
+import { renderServersTransport } from '../traefik-common/servers-transport';
 import { renderIngressRoute } from '../traefik-common/ingress-route';
 import { renderMethodGuard } from '../traefik-common/method-guard';
 import type { MiddlewareRef, RenderedTraefikRoute, TraefikObject } from '../traefik-common/rendered-object';
@@ -28,7 +29,6 @@ export interface OssTraefikRouteInput {
   /** The session provider's forwardAuth Middleware, for `oidcSession` routes. */
   readonly session?: SessionMiddleware;
   readonly backendNamespace?: string;
-  readonly serversTransport?: string;
 }
 
 /** True when the reference proxy must answer this route's forwardAuth sub-requests. */
@@ -61,11 +61,13 @@ export function renderTraefikRoute(input: OssTraefikRouteInput): RenderedOssTrae
     objects.push(rewrite);
     middlewares.push({ name: rewrite.name });
   }
-  if (transformation.removeAfterAuth.length) {
-    const strip = renderHeaderRemoval(gateway, routeObjectName(route.name, RouteObject.STRIP_CALLER), transformation.removeAfterAuth);
+  const strip = renderBackendRequest(gateway, routeObjectName(route.name, RouteObject.STRIP_CALLER), transformation);
+  if (strip) {
     objects.push(strip);
     middlewares.push({ name: strip.name });
   }
+  const transport = renderServersTransport(gateway, route);
+  if (!transport.shared) objects.push(transport.object);
   // Through forwardAuth the proxy enforces the methods (403, as inline), so the router rule
   // leaves them out: a rule with methods would let a method refused on `/okta/users` fall
   // through to a parent `/okta` route and be authorized by that route's policy instead.
@@ -80,9 +82,10 @@ export function renderTraefikRoute(input: OssTraefikRouteInput): RenderedOssTrae
       middlewares,
       backendNamespace: input.backendNamespace,
       methodGuard: guard?.name,
-      serversTransport: input.serversTransport,
+      serversTransport: transport.object.name,
+      hostSetByMiddleware: transformation.backendHost !== undefined,
     }),
   );
   // Traefik objects reference no Secret: the proxy reads them, and mounts/syncs them itself.
-  return { objects, shared: [], secretKeys: [], usesForwardAuth };
+  return { objects, shared: transport.shared ? [transport.object] : [], secretKeys: [], usesForwardAuth };
 }

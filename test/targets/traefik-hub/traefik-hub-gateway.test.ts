@@ -22,9 +22,11 @@ import { catchError } from '../../support/errors';
  * What an external backend never sees: the forwarding facts Traefik adds and its X-Replaced-Path
  * (a caller's `Forwarded` and `X-Forwarded-Prefix` already went with the untrusted headers).
  */
-const HIDDEN = Object.fromEntries(
-  [...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS].filter((h) => h !== 'Forwarded' && h !== 'X-Forwarded-Prefix').map((h) => [h, '']),
-);
+const HIDDEN = {
+  ...Object.fromEntries([...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS].filter((h) => h !== 'Forwarded' && h !== 'X-Forwarded-Prefix').map((h) => [h, ''])),
+  // The external backend's own name, without :443 (Traefik would send backend.example.com:443).
+  Host: 'backend.example.com',
+};
 const UNTRUSTED = { name: 'gateway-untrusted-headers' };
 
 function fixture(namespace = 'gw') {
@@ -46,6 +48,8 @@ describe('TraefikHubGateway', () => {
     // Caller-supplied identity headers go first; the external backend gets no caller cookies
     // and no forwarding headers.
     expect(spec.routes[0].middlewares).toEqual([UNTRUSTED, { name: 'public-strip-caller' }]);
+    // The strip middleware sets the backend's own Host, which the route then passes on.
+    expect(spec.routes[0].services).toEqual([{ kind: 'Service', name: 'backend', port: 443, scheme: 'https', passHostHeader: true, serversTransport: 'gateway-transport-30s' }]);
     expect(findObject(synthObjects(chart), 'Middleware', 'public-strip-caller').spec).toEqual({ headers: { customRequestHeaders: { Cookie: '', ...HIDDEN } } });
   });
 
@@ -173,7 +177,10 @@ describe('TraefikHubGateway', () => {
       port: 8080,
       scheme: 'http',
       passHostHeader: false,
+      // The default upstream timeout, one ServersTransport per gateway and timeout.
+      serversTransport: 'gateway-transport-30s',
     });
+    expect(findObject(objects, 'ServersTransport', 'gateway-transport-30s').spec).toEqual({ forwardingTimeouts: { responseHeaderTimeout: '30s' } });
     expect(findObject(objects, 'IngressRoute', 'across').spec.routes[0].services[0].namespace).toBe('billing');
   });
 
@@ -310,5 +317,20 @@ describe('TraefikHubGateway', () => {
     const removed = findObject(synthObjects(chart), 'Middleware', 'gateway-untrusted-headers').spec.headers.customRequestHeaders;
     expect(removed['X-Tenant']).toBe('');
     expect(removed['X-Forwarded-User']).toBe('');
+  });
+
+  it('renders timeoutSeconds as the route transport, and checks an in-cluster https certificate against the Service name', () => {
+    const { chart, add } = fixture();
+    add('slow', { timeoutSeconds: 90 });
+    add('legacy', { backend: ServiceBackend.fromServiceName('legacy-soap', { port: 8443, scheme: 'https', namespace: 'gw', tls: { caSecret: 'legacy-ca' } }) });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'IngressRoute', 'slow').spec.routes[0].services[0].serversTransport).toBe('gateway-transport-90s');
+    expect(findObject(objects, 'ServersTransport', 'gateway-transport-90s').spec).toEqual({ forwardingTimeouts: { responseHeaderTimeout: '90s' } });
+    expect(findObject(objects, 'IngressRoute', 'legacy').spec.routes[0].services[0].serversTransport).toBe('legacy-transport');
+    expect(findObject(objects, 'ServersTransport', 'legacy-transport').spec).toEqual({
+      serverName: 'legacy-soap.gw.svc',
+      rootCAs: [{ secret: 'legacy-ca' }],
+      forwardingTimeouts: { responseHeaderTimeout: '30s' },
+    });
   });
 });
