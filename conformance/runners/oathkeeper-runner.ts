@@ -38,13 +38,25 @@ export async function runOathkeeper(app: SynthesizedApp, engine: DiscoveredEngin
   const model = app.gateways.find((g) => g.engine === 'oathkeeper' && g.path === gateway.node.path);
   if (!model) return { status: 'failed', engine: EngineName.OATHKEEPER, error: 'the OathkeeperGateway is not in the topology', notes: [] };
   const notes: RunNote[] = [];
-  const helm = gateway.helmValues() as { oathkeeper: { config: any }; deployment: { extraEnv: { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }[] } };
-  const config = structuredClone(helm.oathkeeper.config);
-
-  // The chart consumes `oathkeeper.config`; gatewright also renders a ConfigMap. Say when they disagree.
-  const configMap = app.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === gateway.configMap.name && o.data?.['oathkeeper.yaml']);
-  if (configMap && !isDeepStrictEqual(parse(configMap.data!['oathkeeper.yaml']), config)) {
-    notes.push({ topic: 'config', text: `ConfigMap ${configMap.metadata.name} differs from the Helm values' oathkeeper.config; the run uses the Helm values (what the chart mounts)` });
+  const helm = gateway.helmValues() as {
+    oathkeeper: { config: any; configFileOverride?: { enabled?: boolean; nameOverride?: string } };
+    deployment: { extraEnv: { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }[] };
+  };
+  // What the chart mounts at /etc/config/config.yaml: the ConfigMap named in
+  // configFileOverride when the chart's own is switched off, else `oathkeeper.config`.
+  const override = helm.oathkeeper.configFileOverride;
+  let config: any;
+  if (override?.enabled === false) {
+    const mounted = app.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === override.nameOverride);
+    if (!mounted?.data?.['config.yaml']) {
+      return { status: 'failed', engine: EngineName.OATHKEEPER, error: `the Helm values mount ConfigMap ${override.nameOverride ?? '(unnamed)'}, which holds no config.yaml`, notes };
+    }
+    config = parse(mounted.data['config.yaml']);
+    if (!isDeepStrictEqual({ ...config.serve, proxy: { port: config.serve.proxy.port }, api: { port: config.serve.api.port }, prometheus: { port: config.serve.prometheus.port } }, helm.oathkeeper.config.serve)) {
+      notes.push({ topic: 'config', text: "the ports of the mounted config differ from oathkeeper.config.serve, which the chart uses for the container ports" });
+    }
+  } else {
+    config = structuredClone(helm.oathkeeper.config);
   }
   const repository: string = config.access_rules?.repositories?.[0] ?? '';
   const rulesFile = basename(new URL(repository).pathname);
