@@ -161,6 +161,18 @@ describe('GatewayNetworkPolicies', () => {
   it('rejects an empty cluster CIDR list: internet egress would include the cluster', () => {
     expect(catchError(() => synth({ clusterCidrs: [] })).field).toBe('clusterCidrs');
   });
+
+  it('rejects an API server range wider than /8 (0.0.0.0/0 would open the API server port to everything)', () => {
+    const err = catchError(() => synth({ apiServerCidrs: ['0.0.0.0/0'] }));
+    expect(err.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(err.message).toBe("[test/edge] apiServerCidrs[0]: is wider than /8: name the API server's own addresses (its endpoint IPs, /32 each)");
+  });
+
+  it('refuses pod labels whose prototype was replaced (an empty selector would select every pod)', () => {
+    const err = catchError(() => synth({ gateway: { namespace: 'edge', podLabels: { __proto__: { app: 'traefik' } } as never } }));
+    expect(err.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(err.field).toBe('gateway.podLabels');
+  });
 });
 
 describe('GatewayNetworkPolicies, evaluated (which connections pass)', () => {

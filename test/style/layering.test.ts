@@ -5,7 +5,8 @@ import { importedSpecifiers, readSource, REPO_ROOT, typeScriptFilesUnder } from 
 
 /**
  * DESIGN.md: layers are folders and arrows only point down —
- * model (zod, no cdk8s) ← targets (pure renderers) ← constructs (cdk8s) ← pulumi.
+ * model (zod, no cdk8s) ← plan (whole-app invariants, pure) ← targets (pure renderers) ←
+ * constructs (cdk8s) ← pulumi; the proxy runs model and plan; report and cli read the model.
  * STYLE.md: "a renderer never imports a construct, the model never imports cdk8s".
  * And the main entry point (`gatewright`) must load without Pulumi: cdk8s users should not
  * need the Pulumi SDK installed; Pulumi lives behind `gatewright/pulumi`.
@@ -55,6 +56,28 @@ const RULES: readonly Rule[] = [
     layer: 'src/constructs',
     forbiddenPackages: [PULUMI],
     forbiddenFolders: ['src/pulumi', 'src/proxy', 'src/report', 'src/cli'],
+  },
+  {
+    // The reference proxy runs the model (and the plan's request transformation) in its own
+    // image: no cdk8s, no renderers, nothing that deploys.
+    layer: 'src/proxy',
+    forbiddenPackages: [...CDK8S, PULUMI],
+    forbiddenFolders: ['imports', 'src/targets', 'src/constructs', 'src/pulumi', 'src/report', 'src/cli'],
+  },
+  {
+    layer: 'src/report',
+    forbiddenPackages: [PULUMI],
+    forbiddenFolders: ['src/targets', 'src/pulumi', 'src/proxy', 'src/cli'],
+  },
+  {
+    layer: 'src/cli',
+    forbiddenPackages: [PULUMI],
+    forbiddenFolders: ['src/pulumi', 'src/proxy'],
+  },
+  {
+    layer: 'src/pulumi',
+    forbiddenPackages: [],
+    forbiddenFolders: ['src/proxy', 'src/report', 'src/cli'],
   },
 ];
 

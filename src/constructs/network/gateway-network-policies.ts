@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { dnsLabel, ErrorCode, externalHostsOfRoute, GatewrightError, parseOrThrow, port } from '../../model';
+import { dnsLabel, ErrorCode, externalHostsOfRoute, GatewrightError, parseOrThrow, port, safeRecord } from '../../model';
 import type { IGateway } from '../gateways/gateway';
 import { keysOf, rejectUnknownProps } from '../props/check-props';
 
@@ -143,7 +143,12 @@ export interface GatewayNetworkPoliciesProps {
 }
 
 const cidr = z.string().refine(isIpv4Cidr, { message: 'must be an IPv4 CIDR such as "10.0.0.0/16"' });
-const labels = z.record(z.string().min(1), z.string());
+/**
+ * The API server's addresses: a handful of hosts. A range wider than /8 (0.0.0.0/0 above all)
+ * would let the gateway reach most of the internet or the cluster on the API server's port.
+ */
+const apiServerCidr = cidr.refine((c) => Number(c.split('/')[1]) >= 8, { message: 'is wider than /8: name the API server\'s own addresses (its endpoint IPs, /32 each)' });
+const labels = safeRecord(z.string().min(1), z.string());
 const workload = z.object({ namespace: dnsLabel, podLabels: labels.default({}) });
 /**
  * A cluster CIDR goes into `except` of `0.0.0.0/0`, which the API server accepts only as a
@@ -159,7 +164,7 @@ const propsSchema = z.object({
   allowClientIntraNamespace: z.boolean().default(true),
   clusterCidrs: z.array(clusterCidr).min(1, { message: 'needs the node, pod and service CIDRs, e.g. ["10.0.0.0/16", "172.20.0.0/16"]' }),
   egressPorts: z.array(port).min(1).default([443]),
-  apiServerCidrs: z.array(cidr).default([]),
+  apiServerCidrs: z.array(apiServerCidr).default([]),
   apiServerPort: port.default(443),
   dns: workload.default({ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } }),
 });

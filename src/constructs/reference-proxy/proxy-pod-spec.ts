@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { ProxySecretMount } from '../../targets/proxy/secret-mounts';
-import type { ProxyResources } from './reference-proxy';
+import type { ProxyResources } from './proxy-resources';
 
 /** Everything the proxy's pod spec depends on, resolved from `ReferenceProxyProps`. */
 export interface ProxyPodSpecInput {

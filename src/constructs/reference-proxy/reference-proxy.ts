@@ -13,6 +13,9 @@ import { parentChartOf } from '../parent-chart';
 import { CONTENT_HASH_ANNOTATION } from '../rotation/restart-on-change';
 import { SecretSync } from '../secrets/secret-sync';
 import { PROXY_CONFIG_FILE, proxyPodSpec, type ProxyPodSpecInput } from './proxy-pod-spec';
+import type { ProxyResources } from './proxy-resources';
+
+export type { ProxyResourceQuantities, ProxyResources } from './proxy-resources';
 import { keysOf, rejectUnknownProps } from '../props/check-props';
 
 /** The image the construct deploys unless told otherwise; bumped with each gatewright release. */
@@ -26,35 +29,6 @@ const MAX_CONFIG_BYTES = 1_000_000;
  * `RestartOnChange.contentHash` writes, so every gatewright workload rolls on one annotation.
  */
 export const CONFIG_HASH_ANNOTATION = CONTENT_HASH_ANNOTATION;
-
-/** CPU and memory for the proxy container, in Kubernetes quantity syntax. */
-export interface ProxyResourceQuantities {
-  /**
-   * CPU, e.g. `'250m'`.
-   * @default - see {@link ProxyResources}
-   */
-  readonly cpu?: string;
-  /**
-   * Memory, e.g. `'256Mi'`.
-   * @default - see {@link ProxyResources}
-   */
-  readonly memory?: string;
-}
-
-/** Requests and limits of the proxy container. */
-export interface ProxyResources {
-  /**
-   * What the scheduler reserves.
-   * @default { cpu: '100m', memory: '128Mi' }
-   */
-  readonly requests?: ProxyResourceQuantities;
-  /**
-   * Hard caps. No CPU limit by default: CFS throttling adds tail latency to every request
-   * a throttled proxy holds, while a memory cap bounds a leak.
-   * @default { memory: '256Mi' }
-   */
-  readonly limits?: ProxyResourceQuantities;
-}
 
 /** A HorizontalPodAutoscaler (autoscaling/v2) on CPU utilization. */
 export interface ProxyAutoscaling {
