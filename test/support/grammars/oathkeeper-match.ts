@@ -60,8 +60,9 @@ function caseInsensitiveGroups(pattern: string): string {
   });
 }
 
+/** What Go's regexp.QuoteMeta escapes, which JavaScript's `u` flag accepts escaped too. */
 function quote(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, (c) => `\\${c}`);
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, (c) => `\\${c}`);
 }
 
 function globToRegex(glob: string): string {
