@@ -12,10 +12,37 @@ export enum Support {
   UNCONFIRMED = 'unconfirmed',
 }
 
+/**
+ * A conformance verdict a `differs` capability explains: on this kind of request the engine
+ * answers this way, where the reference proxy answers as the model says. The conformance
+ * suite accepts exactly these differences and fails on any other.
+ */
+export interface ObservedDifference {
+  /** The case kind of the conformance suite (`missing-scope`, `token-without-exp`, ...). */
+  readonly case: string;
+  /** The engine's verdict, as the suite's table writes it (`refused 401`). */
+  readonly verdict: string;
+  /**
+   * Only in this example (`probe:<name>` for a probe).
+   * @default - every example
+   */
+  readonly example?: string;
+  /**
+   * Only on this route.
+   * @default - every route
+   */
+  readonly route?: string;
+}
+
 export interface Capability {
   readonly support: Support;
   /** Why, in one sentence: the engine's limit, or the difference in behaviour. */
   readonly note?: string;
+  /**
+   * What the difference looks like on the wire, for the conformance suite.
+   * @default []
+   */
+  readonly observed?: readonly ObservedDifference[];
 }
 
 /** Every feature, for one engine. */
@@ -25,8 +52,8 @@ export const yes: Capability = { support: Support.YES };
 export function no(note: string): Capability {
   return { support: Support.NO, note };
 }
-export function differs(note: string): Capability {
-  return { support: Support.DIFFERS, note };
+export function differs(note: string, ...observed: ObservedDifference[]): Capability {
+  return { support: Support.DIFFERS, note, ...(observed.length ? { observed } : {}) };
 }
 export function unconfirmed(note: string): Capability {
   return { support: Support.UNCONFIRMED, note };

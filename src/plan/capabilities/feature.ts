@@ -33,6 +33,7 @@ export enum Feature {
   UPSTREAM_TIMEOUT = 'timeoutSeconds',
   BACKEND_TLS_VERIFICATION = 'backend.tls',
   OVERLAPPING_PREFIXES = 'routing.overlappingPrefixes',
+  ENCODED_SLASH = 'request.encodedSlash',
 }
 
 /** How each feature reads in the README matrix and in error messages. */
@@ -66,4 +67,5 @@ export const FEATURE_DESCRIPTIONS: Readonly<Record<Feature, string>> = {
   [Feature.UPSTREAM_TIMEOUT]: 'an upstream timeout per route (`timeoutSeconds`)',
   [Feature.BACKEND_TLS_VERIFICATION]: 'the certificate name or private CA of an https Service (`ServiceBackend` `tls`)',
   [Feature.OVERLAPPING_PREFIXES]: 'nested path prefixes on one host (`/okta` and `/okta/users`: the longest wins)',
+  [Feature.ENCODED_SLASH]: 'an encoded slash (`%2F`) kept inside the route prefix on its way to the backend',
 };

@@ -1,5 +1,5 @@
 import { ErrorCode, GatewayEngine, GatewrightError, type ApiRouteModel } from '../../model';
-import { Support, type Capability, type EngineCapabilities } from './engine-capabilities';
+import { Support, type Capability, type EngineCapabilities, type ObservedDifference } from './engine-capabilities';
 import { Feature, FEATURE_DESCRIPTIONS } from './feature';
 import { OATHKEEPER_CAPABILITIES } from './oathkeeper';
 import { REFERENCE_PROXY_CAPABILITIES } from './reference-proxy';
@@ -65,6 +65,14 @@ export function declaredDifferencesOf(engine: GatewayEngine, route: ApiRouteMode
   return featuresOfRoute(route)
     .map((u) => ({ feature: u.feature, field: u.field, capability: capabilityOf(engine, u.feature) }))
     .filter((d) => d.capability.support === Support.DIFFERS || d.capability.support === Support.UNCONFIRMED);
+}
+
+/** Every observed difference of `engine`, with the note that explains it: what the conformance suite accepts. */
+export function observedDifferencesOf(engine: GatewayEngine): { feature: Feature; note: string; observed: ObservedDifference }[] {
+  return Object.values(Feature).flatMap((feature) => {
+    const c = capabilityOf(engine, feature);
+    return (c.observed ?? []).map((observed) => ({ feature, note: c.note ?? '', observed }));
+  });
 }
 
 const MARK: Readonly<Record<Support, string>> = {

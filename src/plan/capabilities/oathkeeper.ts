@@ -8,14 +8,26 @@ export const OATHKEEPER_CAPABILITIES: EngineCapabilities = {
   [Feature.JWT_SEVERAL_AUDIENCES]: no("`target_audience` requires a token to carry every listed audience, while gatewright accepts any one"),
   [Feature.JWT_CLAIM_VALUES]: no('the jwt authenticator checks issuer, audience and scopes, not other claim values'),
   [Feature.JWT_FORWARD_CLAIMS]: yes,
-  [Feature.JWT_REQUIRE_EXPIRY]: differs('the jwt authenticator accepts a token without `exp`'),
-  [Feature.JWT_CLOCK_TOLERANCE]: differs('the jwt authenticator has no clock-tolerance option'),
-  [Feature.JWT_WITHOUT_KID]: differs('the jwt authenticator refuses a token whose header names no `kid`'),
+  [Feature.JWT_REQUIRE_EXPIRY]: differs(
+    'the jwt authenticator checks `exp` only when a token has one and has no option to require it (no WithExpirationRequired in credentials/verifier_default.go): a token without `exp` is accepted until its key rotates, and the report flags such routes',
+    { case: 'token-without-exp', verdict: 'served' },
+  ),
+  [Feature.JWT_CLOCK_TOLERANCE]: differs(
+    'the jwt authenticator has no clock tolerance (golang-jwt without leeway, no config key), so `clockToleranceSeconds` cannot be rendered: stricter than the model, never looser',
+    { case: 'expired-within-clock-tolerance', verdict: 'refused 401' },
+  ),
+  [Feature.JWT_WITHOUT_KID]: differs(
+    'the jwt authenticator refuses a token whose header names no `kid` ("The JSON Web Token must contain a kid header value"), and finds keys only with `"use": "sig"` in the JWKS: stricter than the model',
+    { case: 'token-without-kid', verdict: 'refused 401' },
+  ),
   [Feature.API_KEY]: no('Oathkeeper has no authenticator for static API keys'),
   [Feature.OIDC_SESSION]: no('gatewright wires OAuth2 Proxy sessions into Traefik only'),
   [Feature.OIDC_SESSION_WITH_UPSTREAM_CREDENTIAL]: no('gatewright wires OAuth2 Proxy sessions into Traefik only'),
   [Feature.PUBLIC]: yes,
-  [Feature.SCOPES]: yes,
+  [Feature.SCOPES]: differs(
+    'scopes are checked inside the jwt authenticator, which answers every failure, a missing scope included, with 401 (pipeline/authn/authenticator_jwt.go); only an authorizer answers 403, and none reads the token scopes without a remote service',
+    { case: 'missing-scope', verdict: 'refused 401' },
+  ),
   [Feature.METHODS]: yes,
   [Feature.UPSTREAM_HEADER]: yes,
   [Feature.UPSTREAM_HEADER_PREFIX]: yes,
@@ -32,4 +44,9 @@ export const OATHKEEPER_CAPABILITIES: EngineCapabilities = {
   [Feature.BACKEND_TLS_VERIFICATION]: no('Oathkeeper checks an upstream certificate against the upstream URL\'s host with its system CAs'),
   [Feature.UPSTREAM_TIMEOUT]: no('Oathkeeper has no per-rule upstream timeout'),
   [Feature.OVERLAPPING_PREFIXES]: no('Oathkeeper has no rule priority and answers 500 when two rules match one request'),
+  [Feature.ENCODED_SLASH]: differs(
+    'Oathkeeper matches the decoded, cleaned path but forwards the original escaping when the upstream URL has no path and no strip_path (proxy/proxy.go): `/x%2Fadmin` reaches the backend as is, inside the prefix for a backend that decodes it, a split view for one that does not; with a rewrite the path is re-escaped',
+    { case: 'encoded-slash', verdict: 'served, but: escaped the prefix: backend path /slow%2Fconformance-admin', example: 'probe:fidelity', route: 'slow' },
+    { case: 'encoded-slash', verdict: 'served, but: escaped the prefix: backend path /eddsa%2Fconformance-admin', example: 'probe:fidelity', route: 'eddsa' },
+  ),
 };

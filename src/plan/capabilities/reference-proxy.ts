@@ -32,4 +32,5 @@ export const REFERENCE_PROXY_CAPABILITIES: EngineCapabilities = {
   [Feature.BACKEND_TLS_VERIFICATION]: no('the proxy checks a Service\'s certificate against its cluster DNS name with the CAs of its image'),
   [Feature.UPSTREAM_TIMEOUT]: yes,
   [Feature.OVERLAPPING_PREFIXES]: yes,
+  [Feature.ENCODED_SLASH]: yes,
 };

@@ -37,4 +37,5 @@ export const TRAEFIK_HUB_CAPABILITIES: EngineCapabilities = {
   [Feature.BACKEND_TLS_VERIFICATION]: yes,
   [Feature.UPSTREAM_TIMEOUT]: yes,
   [Feature.OVERLAPPING_PREFIXES]: yes,
+  [Feature.ENCODED_SLASH]: yes,
 };
