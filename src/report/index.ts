@@ -1,3 +1,8 @@
+/**
+ * The access report, its findings and the security diff, computed from a topology that
+ * `collectTopology` (or `gatewright topology`) reads off a cdk8s app's construct tree.
+ * @packageDocumentation
+ */
 export * from './severity';
 export * from './route-access';
 export * from './findings';

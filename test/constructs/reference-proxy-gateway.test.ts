@@ -7,7 +7,6 @@ import {
   ExternalNameBackend,
   GatewayEngine,
   ProxyExposure,
-  proxyConfigSchema,
   ReferenceProxy,
   ReferenceProxyGateway,
   SecuredApi,
@@ -16,6 +15,7 @@ import {
   VirtualEndpoint,
   type ReferenceProxyGatewayProps,
 } from '../../src';
+import { proxyConfigSchema } from '../../src/model';
 import { findObject, synthObjects, testChart, toYaml } from '../support/synth';
 import { catchError } from '../support/errors';
 
