@@ -3,9 +3,15 @@ import { compareEnvironments, renderEnvironmentComparisonMarkdown, type Environm
 import { findings, type Finding } from './findings';
 import { code, table } from './markdown-table';
 import { describeSecret, describeValueSource, routeAccessList, routeLocation, type RouteAccess, type UpstreamAccess } from './route-access';
+import { dotOf } from './diagram/dot';
+import { mermaidOf } from './diagram/mermaid';
+import { buildTopologyGraph } from './diagram/topology-graph';
 import { countBySeverity, type Severity } from './severity';
 
-export type ReportFormat = 'markdown' | 'json';
+/** Output formats of the access report: a document (Markdown, JSON) or a diagram (Mermaid, DOT). */
+export const REPORT_FORMATS = ['markdown', 'json', 'mermaid', 'dot'] as const;
+/** One of {@link REPORT_FORMATS}. */
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface AccessReportOptions {
   /**
@@ -79,7 +85,16 @@ export function renderAccessReport(topology: AccessTopologyModel, options: Acces
 
 /** Renders report data built by {@link buildAccessReport}. */
 export function formatAccessReport(report: AccessReport, format: ReportFormat = 'markdown'): string {
-  return format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report);
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'mermaid':
+      return mermaidOf(buildTopologyGraph(report.gateways));
+    case 'dot':
+      return dotOf(buildTopologyGraph(report.gateways));
+    case 'markdown':
+      return renderMarkdown(report);
+  }
 }
 
 function renderMarkdown(report: AccessReport): string {
@@ -90,6 +105,10 @@ function renderMarkdown(report: AccessReport): string {
       `Findings: ${s.findings.high} high, ${s.findings.medium} medium, ${s.findings.low} low.`,
     '',
   );
+  if (s.routes > 0) {
+    // Code hosts (GitHub, GitLab) draw a mermaid block where a reviewer looks, above the tables.
+    out.push('```mermaid', mermaidOf(buildTopologyGraph(report.gateways)).trimEnd(), '```', '');
+  }
   for (const g of report.gateways) {
     out.push(`## Gateway ${code(g.path)} (${g.engine})`, '');
     const tls = g.tls as { certResolver?: string; secretName?: string } | undefined;

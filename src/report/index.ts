@@ -8,5 +8,7 @@ export * from './route-access';
 export * from './findings';
 export * from './environments';
 export * from './diff';
+export * from './finding-causes';
 export * from './access-report';
+export * from './diagram';
 export { collectTopology } from '../constructs/topology/collect-topology';
