@@ -122,8 +122,9 @@ function credentialLabel(r: RouteAccess): string[] {
     const sources = [...new Set(Object.entries(u.values).filter(([f]) => !f.startsWith('redis.') && f !== 'store.encryptionKey').map(([, v]) => sourceLabel(v)))];
     return sources.length ? `${what} from ${sources.join(', ')}` : what;
   });
+  if (!lines.length) lines.push('no upstream credential');
   if (r.backend.url.startsWith('http://')) lines.push('plain HTTP');
-  return lines.length ? lines : ['no upstream credential'];
+  return lines;
 }
 
 const PROVIDER: Record<string, string> = { awsSecretsManager: 'AWS SM', ociVault: 'OCI Vault' };
