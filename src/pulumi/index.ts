@@ -5,6 +5,10 @@
  * `@pulumi/aws`), so an OKE stack never installs the AWS SDK.
  * @packageDocumentation
  */
+import { requirePeers } from './require-peers';
+
+requirePeers('gatewright/pulumi', ['@pulumi/pulumi', '@pulumi/kubernetes']);
+
 export * from './app-source';
 export * from './helm-charts';
 export * from './referenced-secrets';

@@ -4,6 +4,10 @@
  * `@pulumi/aws` besides `@pulumi/pulumi` and `@pulumi/kubernetes`.
  * @packageDocumentation
  */
+import { requirePeers } from '../require-peers';
+
+requirePeers('gatewright/pulumi/aws', ['@pulumi/pulumi', '@pulumi/kubernetes', '@pulumi/aws']);
+
 export * from './aws-policies';
 export * from './irsa-role';
 export * from './pod-identity-role';
