@@ -25,6 +25,8 @@ let mainApp: string;
 let prApp: string;
 let multiEnvironment: string;
 let declarations: string;
+/** The main app's topology, synthesized once, and a project whose app only hands it back. */
+let savedApp: string;
 
 async function gatewright(args: string[], cwd = mainApp): Promise<Run> {
   let stdout = '';
@@ -53,6 +55,9 @@ beforeAll(() => {
   prApp = project('tiny-app-pr', nodeCommand(compileApp('test/fixtures/tiny-app-pr/main.ts', 'tiny-app-pr')));
   multiEnvironment = compileApp('examples/multi-environment.ts', 'multi-environment');
   declarations = compileApp('test/fixtures/tiny-app-declarations.ts', 'tiny-app-declarations');
+  savedApp = project('saved', 'cp topology.json "$GATEWRIGHT_TOPOLOGY_OUT"');
+  const synth = spawnSync(process.execPath, [mainBundle], { cwd: mainApp, env: { ...process.env, GATEWRIGHT_TOPOLOGY_OUT: path.join(savedApp, 'topology.json'), CDK8S_OUTDIR: path.join(work, 'saved-dist') }, encoding: 'utf8' });
+  expect(synth.status, synth.stderr).toBe(0);
 }, 60_000);
 afterAll(() => removeCompiledApps());
 
@@ -70,8 +75,8 @@ describe('gatewright report', () => {
   });
 
   it('exits 0 with --fail-on high when the worst finding is medium, and 2 with --fail-on medium', async () => {
-    expect((await gatewright(['report', '--fail-on', 'high'])).code).toBe(0);
-    const run = await gatewright(['report', '--fail-on', 'medium']);
+    expect((await gatewright(['report', '--fail-on', 'high'], savedApp)).code).toBe(0);
+    const run = await gatewright(['report', '--fail-on', 'medium'], savedApp);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('gatewright: 1 finding(s) at or above "medium" (--fail-on medium)\n');
   });
@@ -85,7 +90,7 @@ describe('gatewright report', () => {
 
   it('writes JSON to --out', async () => {
     const out = path.join(work, 'report.json');
-    const run = await gatewright(['report', '--format', 'json', '--out', out]);
+    const run = await gatewright(['report', '--format', 'json', '--out', out], savedApp);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     const report = JSON.parse(fs.readFileSync(out, 'utf8'));
@@ -94,7 +99,7 @@ describe('gatewright report', () => {
   });
 
   it('draws the topology with --format mermaid and --format dot', async () => {
-    const mermaid = await gatewright(['report', '--format', 'mermaid']);
+    const mermaid = await gatewright(['report', '--format', 'mermaid'], savedApp);
     expect(mermaid.code).toBe(0);
     expect(mermaid.stdout.split('\n').slice(0, 3)).toEqual([
       'flowchart LR',
@@ -103,7 +108,7 @@ describe('gatewright report', () => {
     ]);
     expect(mermaid.stdout).toContain('  c0 -->|"scopes orders:read"| r0_0');
     expect(mermaid.stdout).toContain('  r0_0 -->|"header X-Api-Key from AWS SM prod/tiny/orders#35;api_key"| b0');
-    const dot = await gatewright(['report', '--format', 'dot']);
+    const dot = await gatewright(['report', '--format', 'dot'], savedApp);
     expect(dot.code).toBe(0);
     expect(dot.stdout).toMatch(/^digraph gatewright \{\n {2}rankdir=LR;/);
     expect(dot.stdout).toContain('  r0_0 -> b0 [label="header X-Api-Key from AWS SM prod/tiny/orders#api_key"];');
