@@ -8,6 +8,7 @@
  * diff in `gatewright/report`, the Pulumi components in `gatewright/pulumi` (and
  * `gatewright/pulumi/aws`).
  * @packageDocumentation
+ * @module gatewright
  */
 export * from './constructs';
 export { ErrorCode, GatewrightError, type GatewrightErrorDetails } from './model/errors';

@@ -4,6 +4,7 @@
  * `@pulumi/kubernetes`; the AWS parts are in `gatewright/pulumi/aws` (which also needs
  * `@pulumi/aws`), so an OKE stack never installs the AWS SDK.
  * @packageDocumentation
+ * @module gatewright/pulumi
  */
 import { requirePeers } from './require-peers';
 

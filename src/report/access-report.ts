@@ -13,6 +13,7 @@ export const REPORT_FORMATS = ['markdown', 'json', 'mermaid', 'dot'] as const;
 /** One of {@link REPORT_FORMATS}. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
+/** Options of {@link renderAccessReport}. */
 export interface AccessReportOptions {
   /**
    * Output format.
@@ -28,20 +29,52 @@ export interface AccessReportOptions {
 
 /** The report as data: what `--format json` prints. */
 export interface AccessReport {
+  /** Format version of this JSON document. */
   readonly version: 1;
-  readonly summary: { readonly gateways: number; readonly routes: number; readonly publicRoutes: number; readonly findings: Record<Severity, number> };
+  /** Counts for the first line of the report. */
+  readonly summary: {
+    /** Gateways in the app. */
+    readonly gateways: number;
+    /** Routes across all gateways. */
+    readonly routes: number;
+    /** Routes anyone may call (`ClientAuth.none()`). */
+    readonly publicRoutes: number;
+    /** Findings per severity. */
+    readonly findings: Record<Severity, number>;
+  };
+  /** Every gateway with its routes, in construct-tree order. */
   readonly gateways: readonly {
+    /** Gateway name (its construct id unless set). */
     readonly name: string;
+    /** Construct path of the gateway. */
     readonly path: string;
+    /** Engine that serves the routes (`traefik-hub`, `traefik`, `oathkeeper`, `reference-proxy`). */
     readonly engine: string;
+    /**
+     * Namespace of the gateway's objects.
+     * @default - none (the chart sets none)
+     */
     readonly namespace?: string;
+    /** Entry points (Traefik) or listener names the routes are served on. */
     readonly entryPoints: readonly string[];
+    /**
+     * TLS settings as declared (cert resolver or Secret).
+     * @default - no TLS section
+     */
     readonly tls?: unknown;
+    /** NetworkPolicies in the gateway's namespace, by name. */
     readonly networkPolicies: readonly string[];
+    /** The gateway's routes. */
     readonly routes: readonly RouteAccess[];
   }[];
+  /** Deployments, StatefulSets and DaemonSets of the app (for environment comparisons). */
   readonly workloads: AccessTopologyModel['workloads'];
+  /** Security findings, worst first. */
   readonly findings: readonly Finding[];
+  /**
+   * The environment comparison, when environments were named.
+   * @default - none
+   */
   readonly environments?: EnvironmentComparison;
 }
 

@@ -8,26 +8,51 @@ import { countBySeverity, severityRank, type Severity } from './severity';
 
 export { ChangeKind } from './change-kind';
 
+/** One change to the attack surface between two topologies. */
 export interface TopologyChange {
+  /** What changed. */
   readonly kind: ChangeKind;
+  /** How much it matters: at least the severity of every finding it raises. */
   readonly severity: Severity;
   /** Gateway construct path. */
   readonly gateway: string;
   /** `host/path`. */
   readonly location: string;
+  /**
+   * The base's value, in words.
+   * @default - none (the route is new)
+   */
   readonly before?: string;
+  /**
+   * The head's value, in words.
+   * @default - none (the route is gone)
+   */
   readonly after?: string;
+  /** What the change means, one sentence. */
   readonly message: string;
   /**
    * Findings of the report that this change raises (new, or higher than in the base); the
    * change's severity is at least theirs.
+   * @default - none
    */
-  readonly raises?: readonly { readonly kind: FindingKind; readonly severity: Severity }[];
+  readonly raises?: readonly {
+    /** The finding. */
+    readonly kind: FindingKind;
+    /** Its severity in the head's report. */
+    readonly severity: Severity;
+  }[];
 }
 
+/** The security diff as data: what `diff --format json` prints. */
 export interface TopologyDiff {
+  /** Format version of this JSON document. */
   readonly version: 1;
-  readonly summary: Record<Severity, number> & { readonly changes: number };
+  /** Changes per severity, and in all. */
+  readonly summary: Record<Severity, number> & {
+    /** All changes. */
+    readonly changes: number;
+  };
+  /** The changes, worst first. */
   readonly changes: readonly TopologyChange[];
 }
 

@@ -2,6 +2,7 @@
  * The access report, its findings and the security diff, computed from a topology that
  * `collectTopology` (or `gatewright topology`) reads off a cdk8s app's construct tree.
  * @packageDocumentation
+ * @module gatewright/report
  */
 export * from './severity';
 export * from './route-access';

@@ -3,6 +3,7 @@
  * (IRSA or Pod Identity), the optional IAM OIDC provider, an EKS kubeconfig. Needs
  * `@pulumi/aws` besides `@pulumi/pulumi` and `@pulumi/kubernetes`.
  * @packageDocumentation
+ * @module gatewright/pulumi/aws
  */
 import { requirePeers } from '../require-peers';
 

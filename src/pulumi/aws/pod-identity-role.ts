@@ -24,11 +24,17 @@ export interface PodIdentityRoleArgs extends SecretReadGrantArgs {
  * `serviceAccountName` unset (ESO then uses its own credentials).
  */
 export class PodIdentityRole extends pulumi.ComponentResource {
+  /** The IAM role. */
   readonly role: iam.Role;
+  /** ARN of the role. */
   readonly roleArn: pulumi.Output<string>;
+  /** The inline permission policy. */
   readonly policy: iam.RolePolicy;
+  /** The Pod Identity association of the role with the service account. */
   readonly association: eks.PodIdentityAssociation;
+  /** Trust policy JSON, for review. */
   readonly trustPolicy: pulumi.Output<string>;
+  /** Permission policy JSON, for review. */
   readonly permissionPolicy: pulumi.Output<string>;
 
   constructor(name: string, args: PodIdentityRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {

@@ -11,7 +11,10 @@ export interface TopologyGraph {
   /** Kinds of callers: the public, each JWT issuer/audience, each API-key header, each session provider. */
   readonly callers: readonly GraphNode[];
   /** Gateways, each holding its routes. */
-  readonly gateways: readonly (GraphNode & { readonly routes: readonly GraphNode[] })[];
+  readonly gateways: readonly (GraphNode & {
+    /** The gateway's routes, drawn inside it. */
+    readonly routes: readonly GraphNode[];
+  })[];
   /** Backends, one per URL. */
   readonly backends: readonly GraphNode[];
   /** caller → route (label: scopes and claims) and route → backend (label: upstream credential). */
@@ -24,17 +27,25 @@ export interface GraphNode {
   readonly id: string;
   /** Text lines of the box. */
   readonly label: readonly string[];
-  /** A public caller, or a route anyone may call: drawn as a warning. */
+  /**
+   * A public caller, or a route anyone may call: drawn as a warning.
+   * @default false
+   */
   readonly public?: boolean;
 }
 
 /** One arrow of the diagram. */
 export interface GraphEdge {
+  /** Id of the node the arrow starts at. */
   readonly from: string;
+  /** Id of the node the arrow points to. */
   readonly to: string;
   /** Text lines on the arrow. */
   readonly label: readonly string[];
-  /** The gateway talks plain HTTP on this arrow. */
+  /**
+   * The gateway talks plain HTTP on this arrow.
+   * @default false
+   */
   readonly plaintext?: boolean;
 }
 

@@ -2,12 +2,27 @@ import type { OathkeeperEnvBinding } from './access-rule';
 
 /** Container resources, in Kubernetes quantities. */
 export interface OathkeeperResources {
-  readonly requests?: { readonly cpu?: string; readonly memory?: string };
-  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+  /** What the scheduler reserves. */
+  readonly requests?: {
+    /** CPU, e.g. `100m`. */
+    readonly cpu?: string;
+    /** Memory, e.g. `64Mi`. */
+    readonly memory?: string;
+  };
+  /** What the container may use at most. */
+  readonly limits?: {
+    /** CPU, e.g. `500m`. */
+    readonly cpu?: string;
+    /** Memory, e.g. `256Mi`. */
+    readonly memory?: string;
+  };
 }
 
+/** Horizontal pod autoscaling of Oathkeeper on CPU. */
 export interface OathkeeperAutoscaling {
+  /** Fewest replicas. */
   readonly minReplicas: number;
+  /** Most replicas. */
   readonly maxReplicas: number;
   /** Average CPU utilization (percent of requests) to scale at. */
   readonly targetCpuUtilization: number;
