@@ -5,11 +5,14 @@ import { buildTopologyGraph, gatewayRoutesOf, type GraphNode, type TopologyGraph
 /**
  * One text as the inside of a quoted Graphviz DOT string (`"…"`): `\` and `"` escaped, line
  * breaks as `\n` (a centred line in a label), other control characters as spaces. Escaping the
- * backslash also keeps a user's `\N`, `\G` or `\l` from being read as DOT's label escapes.
+ * backslash also keeps a user's `\N`, `\G` or `\l` from being read as DOT's label escapes, and
+ * `&` becomes `&amp;` because Graphviz decodes HTML entities even in plain labels (a path
+ * `/a&amp;b` would otherwise be drawn as `/a&b`).
  * @see https://graphviz.org/doc/info/lang.html (quoted strings) and https://graphviz.org/docs/attr-types/escString/
  */
 export function escapeDotString(text: string): string {
   return normalizeLineBreaks(text)
+    .replace(/&/g, '&amp;')
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
     .replace(/\n/g, '\\n');
