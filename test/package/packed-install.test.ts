@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -44,6 +44,23 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** {@link run} without blocking, so independent commands share the cores. */
+function runAsync(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = OFFLINE_ENV): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const bound = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(bound);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 function ok(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): string {
   const r = run(command, args, cwd, env);
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status} in ${cwd}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
@@ -82,6 +99,29 @@ beforeAll(() => {
 afterAll(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
+
+/**
+ * A file importing every entry point a cdk8s-only project can load, and a tsconfig that checks it
+ * and main.ts with the generated settings (node16 resolution, so the package's "exports" apply)
+ * and every declaration file. gatewright/pulumi is left out: its types need the Pulumi SDK.
+ */
+function writeStrictTypecheck(): void {
+  // In a folder of its own, so the project's own `npm test` (tsconfig include *.ts) does not see it.
+  fs.mkdirSync(path.join(project, 'typecheck'));
+  fs.writeFileSync(
+    path.join(project, 'typecheck/entry-points.ts'),
+    [
+      "import { ClientAuth, GatewrightError, SecuredApi, type SecuredApiProps } from 'gatewright';",
+      "import { apiRouteSchema, type ApiRouteModel } from 'gatewright/model';",
+      "import { buildAccessReport, collectTopology, renderMermaid } from 'gatewright/report';",
+      'export const used = [ClientAuth, GatewrightError, SecuredApi, apiRouteSchema, buildAccessReport, collectTopology, renderMermaid];',
+      'export type Used = [SecuredApiProps, ApiRouteModel];',
+      '',
+    ].join('\n'),
+  );
+  const strict = { extends: './tsconfig.json', compilerOptions: { skipLibCheck: false }, include: ['main.ts', 'typecheck/entry-points.ts'] };
+  fs.writeFileSync(path.join(project, 'tsconfig.strict.json'), JSON.stringify(strict));
+}
 
 function installedVersion(pkg: string): string {
   return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
@@ -122,15 +162,23 @@ describe('installed from the tarball, offline, into a new cdk8s project', { time
   });
 
   describe('the README quick start', () => {
-    let synthOutput: string;
+    let synth: Run;
     let testRun: Run;
-    beforeAll(() => {
+    let report: Run;
+    let strictTypecheck: Run;
+    beforeAll(async () => {
       ok('npx', QUICK_START[3].split(' ').slice(1), project);
       installOffline();
-      synthOutput = ok('npx', ['cdk8s', 'synth'], project);
+      writeStrictTypecheck();
       // A developer's first run (not CI, which refuses to write a snapshot nobody reviewed).
       const { CI: _ci, GITHUB_ACTIONS: _gha, ...developer } = OFFLINE_ENV;
-      testRun = run('npm', ['test'], project, developer);
+      // Independent of each other: run side by side (this file is the suite's longest path).
+      [synth, testRun, report, strictTypecheck] = await Promise.all([
+        runAsync('npx', ['cdk8s', 'synth'], project),
+        runAsync('npm', ['test'], project, developer),
+        runAsync('npx', ['gatewright', 'report'], project),
+        runAsync('npx', ['tsc', '-p', 'tsconfig.strict.json'], project),
+      ]);
     }, 300_000);
 
     it('scaffolds with gatewright init and installs what it added', () => {
@@ -141,7 +189,8 @@ describe('installed from the tarball, offline, into a new cdk8s project', { time
     });
 
     it('synthesizes the gateway and the SecuredApi with cdk8s synth', () => {
-      expect(synthOutput).toContain('dist/gateway.k8s.yaml');
+      expect(synth.status, synth.stdout + synth.stderr).toBe(0);
+      expect(synth.stdout).toContain('dist/gateway.k8s.yaml');
       const yaml = fs.readFileSync(path.join(project, 'dist/gateway.k8s.yaml'), 'utf8');
       expect(yaml).toContain('kind: IngressRoute');
       expect(yaml).toContain("match: Host(`api.example.com`) && (Path(`/orders`) || PathPrefix(`/orders/`))");
@@ -155,33 +204,16 @@ describe('installed from the tarball, offline, into a new cdk8s project', { time
     });
 
     it('runs gatewright report on it: who may call what, with the diagram', () => {
-      const report = ok('npx', ['gatewright', 'report'], project);
-      expect(report).toContain('1 gateway(s), 1 route(s), 0 public.');
-      expect(report).toContain('| `api.example.com/orders` | GET | JWT');
-      expect(report).toContain('```mermaid\nflowchart LR');
-      expect(report).toContain('c0 -->|"scopes orders:read"| r0_0');
+      expect(report.status, report.stderr).toBe(0);
+      expect(report.stdout).toContain('1 gateway(s), 1 route(s), 0 public.');
+      expect(report.stdout).toContain('| `api.example.com/orders` | GET | JWT');
+      expect(report.stdout).toContain('```mermaid\nflowchart LR');
+      expect(report.stdout).toContain('c0 -->|"scopes orders:read"| r0_0');
     });
 
     it('type-checks against the installed declarations with skipLibCheck off', () => {
-      fs.writeFileSync(
-        path.join(project, 'entry-points.ts'),
-        [
-          "import { ClientAuth, GatewrightError, SecuredApi, type SecuredApiProps } from 'gatewright';",
-          "import { apiRouteSchema, type ApiRouteModel } from 'gatewright/model';",
-          "import { buildAccessReport, collectTopology, renderMermaid } from 'gatewright/report';",
-          'export const used = [ClientAuth, GatewrightError, SecuredApi, apiRouteSchema, buildAccessReport, collectTopology, renderMermaid];',
-          'export type Used = [SecuredApiProps, ApiRouteModel];',
-          '',
-        ].join('\n'),
-      );
-      // The generated tsconfig (node16 resolution, so the package's "exports" apply), every
-      // declaration file checked. gatewright/pulumi is left out: its types need the Pulumi SDK,
-      // which a cdk8s-only project does not install.
-      const strict = { extends: './tsconfig.json', compilerOptions: { skipLibCheck: false }, include: ['main.ts', 'entry-points.ts'] };
-      fs.writeFileSync(path.join(project, 'tsconfig.strict.json'), JSON.stringify(strict));
-      const r = run('npx', ['tsc', '-p', 'tsconfig.strict.json'], project);
-      expect(r.stdout + r.stderr).toBe('');
-      expect(r.status).toBe(0);
+      expect(strictTypecheck.stdout + strictTypecheck.stderr).toBe('');
+      expect(strictTypecheck.status).toBe(0);
     });
   });
 });
