@@ -8,6 +8,8 @@ export enum CliErrorCode {
   TOPOLOGY = 'ERR_GW_CLI_TOPOLOGY',
   /** `--base` / `--head` names nothing usable (file, directory or git ref). */
   SOURCE = 'ERR_GW_CLI_SOURCE',
+  /** `gatewright init` would overwrite files, or cannot read the existing package.json. */
+  INIT = 'ERR_GW_CLI_INIT',
 }
 
 /** A CLI failure: the message is shown as is (it never contains secret values). */

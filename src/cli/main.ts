@@ -1,12 +1,7 @@
 #!/usr/bin/env node
 /**
- * `gatewright` — access report and security diff from the construct tree of a cdk8s app.
- *
- *   gatewright report   [--app CMD] [--dir DIR] [--format markdown|json] [--out FILE]
- *                       [--fail-on low|medium|high] [--environments a,b]
- *   gatewright topology [--app CMD] [--dir DIR] [--out FILE]
- *   gatewright diff     --base <file|dir|git-ref> [--head <file|dir>] [--app CMD]
- *                       [--format markdown|json] [--out FILE] [--fail-on low|medium|high]
+ * `gatewright` — scaffolds a project, and prints the access report and security diff from the
+ * construct tree of a cdk8s app. See {@link USAGE}.
  *
  * Exit codes: 0 success, 1 usage or load error, 2 findings/changes reached --fail-on.
  */
@@ -14,29 +9,47 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AccessTopologyModel } from '../model';
-import { buildAccessReport, formatAccessReport } from '../report/access-report';
+import { buildAccessReport, formatAccessReport, REPORT_FORMATS, type ReportFormat } from '../report/access-report';
 import { diffTopologies, renderTopologyDiff } from '../report/diff';
 import { environmentOf } from '../report/environments';
 import { isSeverity, reaches, type Severity } from '../report/severity';
 import { CliError, CliErrorCode } from './cli-error';
+import { runInit } from './init/init-command';
+import { linePrompter, type Prompter } from './init/line-prompter';
+import { STARTER_CLIENT_AUTHS, STARTER_GATEWAYS } from './init/starter-choices';
 import { loadTopology, synthTopology } from './load-topology';
+import { packageInfo } from './package-info';
 
 export const USAGE = `Usage:
-  gatewright report   [--app CMD] [--dir DIR] [--format markdown|json] [--out FILE]
+  gatewright init     [--dir DIR] [--gateway ${STARTER_GATEWAYS.join('|')}]
+                      [--client-auth ${STARTER_CLIENT_AUTHS.join('|')}] [--host HOST] [--namespace NS]
+                      [--name NAME] [--yes] [--force]
+  gatewright report   [--app CMD] [--dir DIR] [--format markdown|json|mermaid|dot] [--out FILE]
                       [--fail-on low|medium|high] [--environments staging,production]
   gatewright topology [--app CMD] [--dir DIR] [--out FILE]
   gatewright diff     --base <topology.json|dir|git-ref> [--head <topology.json|dir>]
                       [--app CMD] [--format markdown|json] [--out FILE] [--fail-on low|medium|high]
+  gatewright --version
 
-The model is read from the construct tree: the app (default: "app" in cdk8s.yaml) runs with
-GATEWRIGHT_TOPOLOGY_OUT set and writes it at synth. Exit codes: 0 ok, 1 error, 2 --fail-on reached.
+init writes a cdk8s project with one gateway and one SecuredApi (it asks for what the flags
+do not say when run in a terminal; --yes takes the defaults). The model is read from the
+construct tree: the app (default: "app" in cdk8s.yaml) runs with GATEWRIGHT_TOPOLOGY_OUT set and
+writes it at synth. Exit codes: 0 ok, 1 error, 2 --fail-on reached.
 `;
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
+  /** Directory relative paths are resolved against. */
   readonly cwd: string;
+  /** Normal output. */
   stdout(text: string): void;
+  /** Errors and notes. */
   stderr(text: string): void;
+  /**
+   * Asks the user a question (`gatewright init`).
+   * @default - nobody to ask: defaults are used
+   */
+  readonly prompt?: Prompter;
 }
 
 const OPTIONS = {
@@ -49,13 +62,21 @@ const OPTIONS = {
   base: { type: 'string' },
   head: { type: 'string' },
   timeout: { type: 'string' },
+  name: { type: 'string' },
+  gateway: { type: 'string' },
+  'client-auth': { type: 'string' },
+  host: { type: 'string' },
+  namespace: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  force: { type: 'boolean' },
+  version: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   try {
-    return run(argv, io);
+    return await run(argv, io);
   } catch (e) {
     if (e instanceof CliError) {
       io.stderr(`gatewright: ${e.code}: ${e.message}\n`);
@@ -65,7 +86,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
   }
 }
 
-function run(argv: readonly string[], io: CliIo): number {
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -74,13 +95,18 @@ function run(argv: readonly string[], io: CliIo): number {
   }
   const { values, positionals } = parsed;
   const command = positionals[0];
+  if (values.version) {
+    io.stdout(`${packageInfo().version}\n`);
+    return 0;
+  }
   if (values.help || command === undefined || command === 'help') {
     io.stdout(USAGE);
     return command === undefined && !values.help ? 1 : 0;
   }
   if (positionals.length > 1) throw new CliError(CliErrorCode.USAGE, `unexpected argument "${positionals[1]}"\n\n${USAGE}`);
+  const formats: readonly string[] = command === 'report' ? REPORT_FORMATS : ['markdown', 'json'];
   const format = values.format ?? 'markdown';
-  if (format !== 'markdown' && format !== 'json') throw new CliError(CliErrorCode.USAGE, `--format must be markdown or json, not "${format}"`);
+  if (!formats.includes(format)) throw new CliError(CliErrorCode.USAGE, `--format of ${command} must be ${formats.join(', ')}, not "${format}"`);
   const failOn = values['fail-on'];
   if (failOn !== undefined && (!isSeverity(failOn) || failOn === 'info')) {
     throw new CliError(CliErrorCode.USAGE, `--fail-on must be low, medium or high, not "${failOn}"`);
@@ -91,12 +117,26 @@ function run(argv: readonly string[], io: CliIo): number {
   const load = (): AccessTopologyModel => synthTopology({ dir, app: values.app, timeoutMs });
 
   switch (command) {
+    case 'init':
+      return runInit(
+        {
+          dir,
+          name: values.name,
+          gateway: values.gateway,
+          clientAuth: values['client-auth'],
+          host: values.host,
+          namespace: values.namespace,
+          yes: values.yes,
+          force: values.force,
+        },
+        io,
+      );
     case 'report': {
       const environments = values.environments?.split(',').map((s) => s.trim()).filter(Boolean);
       const topology = load();
       if (environments?.length) checkEnvironments(topology, environments);
       const report = buildAccessReport(topology, { environments });
-      write(io, values.out, formatAccessReport(report, format));
+      write(io, values.out, formatAccessReport(report, format as ReportFormat));
       return exitFor(report.findings.map((f) => f.severity), failOn as Severity | undefined, io, 'finding');
     }
     case 'topology': {
@@ -108,7 +148,7 @@ function run(argv: readonly string[], io: CliIo): number {
       const base = loadTopology(values.base, { cwd: dir, app: values.app, timeoutMs });
       const head = values.head ? loadTopology(values.head, { cwd: dir, app: values.app, timeoutMs }) : load();
       const diff = diffTopologies(base, head);
-      write(io, values.out, renderTopologyDiff(diff, format));
+      write(io, values.out, renderTopologyDiff(diff, format as 'markdown' | 'json'));
       return exitFor(diff.changes.map((c) => c.severity), failOn as Severity | undefined, io, 'change');
     }
     default:
@@ -146,20 +186,28 @@ function write(io: CliIo, out: string | undefined, text: string): void {
   fs.writeFileSync(file, text);
 }
 
-function defaultIo(): CliIo {
+function defaultIo(): CliIo & { close(): void } {
+  const stdout = (t: string) => void process.stdout.write(t);
+  // Questions only where someone can answer them: a terminal on both ends.
+  const prompter = process.stdin.isTTY && process.stdout.isTTY ? linePrompter(process.stdin, stdout) : undefined;
   return {
     cwd: process.cwd(),
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout,
+    stderr: (t) => void process.stderr.write(t),
+    ...(prompter ? { prompt: prompter.ask } : {}),
+    close: () => prompter?.close(),
   };
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
+  const io = defaultIo();
+  main(process.argv.slice(2), io).then(
     (code) => {
+      io.close();
       process.exitCode = code;
     },
     (e: unknown) => {
+      io.close();
       process.stderr.write(`gatewright: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
       process.exitCode = 1;
     },

@@ -40,10 +40,15 @@ export interface GatewrightErrorDetails {
  * Messages never contain secret values: they name fields, not contents.
  */
 export class GatewrightError extends Error {
+  /** Stable machine-readable code. */
   readonly code: ErrorCode;
+  /** Construct path or config location the error is about. */
   readonly path?: string;
+  /** The offending field, dotted. */
   readonly field?: string;
+  /** What is wrong. */
   readonly problem: string;
+  /** What to do about it. */
   readonly fix?: string;
 
   constructor(details: GatewrightErrorDetails) {

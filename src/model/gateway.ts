@@ -3,9 +3,13 @@ import { dnsLabel } from './names';
 
 /** The engines gatewright renders to. */
 export enum GatewayEngine {
+  /** Traefik Hub API Gateway. */
   TRAEFIK_HUB = 'traefik-hub',
+  /** Open-source Traefik v3 with forwardAuth to the reference proxy. */
   TRAEFIK = 'traefik',
+  /** Ory Oathkeeper. */
   OATHKEEPER = 'oathkeeper',
+  /** The bundled reference proxy, inline. */
   REFERENCE_PROXY = 'reference-proxy',
 }
 

@@ -1,3 +1,9 @@
+/**
+ * The engine-neutral model: zod schemas and the types inferred from them, for tools that read
+ * or write gatewright topologies and proxy configs.
+ * @packageDocumentation
+ * @module gatewright/model
+ */
 export * from './errors';
 export * from './names';
 export * from './secret-ref';

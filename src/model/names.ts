@@ -203,8 +203,11 @@ export const port = z
   .min(1, { message: 'must be between 1 and 65535' })
   .max(65535, { message: 'must be between 1 and 65535' });
 
+/** The HTTP methods a route can allow. */
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+/** Schema of one of {@link HTTP_METHODS}. */
 export const httpMethod = z.enum(HTTP_METHODS);
+/** One of {@link HTTP_METHODS}. */
 export type HttpMethodName = z.infer<typeof httpMethod>;
 
 /** True when `v` has no C0 control character or DEL: what any value compared by an engine needs. */

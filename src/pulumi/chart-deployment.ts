@@ -1,4 +1,5 @@
-import * as k8s from '@pulumi/kubernetes';
+import type { Provider } from '@pulumi/kubernetes/provider';
+import { ConfigGroup } from '@pulumi/kubernetes/yaml/v2';
 import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
 import { ErrorCode, GatewrightError } from '../model';
@@ -42,7 +43,7 @@ export interface GatewrightChartArgs {
   /** The cdk8s chart (or the whole app) to deploy. It is validated and synthesized in memory. */
   readonly chart: Chart | App;
   /** The cluster to deploy to. */
-  readonly provider: k8s.Provider;
+  readonly provider: Provider;
   /**
    * Make Pulumi wait until each ExternalSecret reports `Ready` (its Secret exists) before the
    * routing stage starts, by annotating it with `pulumi.com/waitFor: condition=Ready`. Turn off
@@ -68,7 +69,7 @@ export interface GatewrightChartArgs {
    * `beforeRouting: (foundation) => [new k8s.helm.v4.Chart('oathkeeper', {...}, { dependsOn: [foundation] })]`.
    * @default - nothing between the stages
    */
-  readonly beforeRouting?: (foundation: k8s.yaml.v2.ConfigGroup) => readonly pulumi.Resource[];
+  readonly beforeRouting?: (foundation: ConfigGroup) => readonly pulumi.Resource[];
 }
 
 /** Which stage an object is deployed in. */
@@ -116,9 +117,9 @@ export class GatewrightChart extends pulumi.ComponentResource {
   /** The objects deployed in the routing stage. */
   readonly routingObjects: readonly KubernetesObject[];
   /** Stage 1 ConfigGroup. */
-  readonly foundation: k8s.yaml.v2.ConfigGroup;
+  readonly foundation: ConfigGroup;
   /** Stage 2 ConfigGroup, absent when the chart has no routing objects. */
-  readonly routing?: k8s.yaml.v2.ConfigGroup;
+  readonly routing?: ConfigGroup;
   /** Every Kubernetes resource created, both stages. */
   readonly resources: pulumi.Output<unknown[]>;
 
@@ -130,14 +131,14 @@ export class GatewrightChart extends pulumi.ComponentResource {
     this.routingObjects = objects.filter((o) => stageOf(o) === 'routing');
 
     const childOpts = { parent: this, provider: args.provider };
-    this.foundation = new k8s.yaml.v2.ConfigGroup(
+    this.foundation = new ConfigGroup(
       `${name}-foundation`,
       { objs: objsInput(this.foundationObjects), skipAwait: args.skipAwait ?? false },
       { ...childOpts, dependsOn: [...(args.dependsOn ?? [])] },
     );
     const between = args.beforeRouting?.(this.foundation) ?? [];
     if (this.routingObjects.length) {
-      this.routing = new k8s.yaml.v2.ConfigGroup(
+      this.routing = new ConfigGroup(
         `${name}-routing`,
         { objs: objsInput(this.routingObjects), skipAwait: args.skipAwait ?? false },
         { ...childOpts, dependsOn: [this.foundation, ...between, ...(args.dependsOn ?? [])] },

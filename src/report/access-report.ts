@@ -3,10 +3,17 @@ import { compareEnvironments, renderEnvironmentComparisonMarkdown, type Environm
 import { findings, type Finding } from './findings';
 import { code, table } from './markdown-table';
 import { describeSecret, describeValueSource, routeAccessList, routeLocation, type RouteAccess, type UpstreamAccess } from './route-access';
+import { dotOf } from './diagram/dot';
+import { mermaidOf } from './diagram/mermaid';
+import { buildTopologyGraph } from './diagram/topology-graph';
 import { countBySeverity, type Severity } from './severity';
 
-export type ReportFormat = 'markdown' | 'json';
+/** Output formats of the access report: a document (Markdown, JSON) or a diagram (Mermaid, DOT). */
+export const REPORT_FORMATS = ['markdown', 'json', 'mermaid', 'dot'] as const;
+/** One of {@link REPORT_FORMATS}. */
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
+/** Options of {@link renderAccessReport}. */
 export interface AccessReportOptions {
   /**
    * Output format.
@@ -22,20 +29,52 @@ export interface AccessReportOptions {
 
 /** The report as data: what `--format json` prints. */
 export interface AccessReport {
+  /** Format version of this JSON document. */
   readonly version: 1;
-  readonly summary: { readonly gateways: number; readonly routes: number; readonly publicRoutes: number; readonly findings: Record<Severity, number> };
+  /** Counts for the first line of the report. */
+  readonly summary: {
+    /** Gateways in the app. */
+    readonly gateways: number;
+    /** Routes across all gateways. */
+    readonly routes: number;
+    /** Routes anyone may call (`ClientAuth.none()`). */
+    readonly publicRoutes: number;
+    /** Findings per severity. */
+    readonly findings: Record<Severity, number>;
+  };
+  /** Every gateway with its routes, in construct-tree order. */
   readonly gateways: readonly {
+    /** Gateway name (its construct id unless set). */
     readonly name: string;
+    /** Construct path of the gateway. */
     readonly path: string;
+    /** Engine that serves the routes (`traefik-hub`, `traefik`, `oathkeeper`, `reference-proxy`). */
     readonly engine: string;
+    /**
+     * Namespace of the gateway's objects.
+     * @default - none (the chart sets none)
+     */
     readonly namespace?: string;
+    /** Listeners the routes are served on: Traefik entry points or `<host>:<port>` of a proxy. */
     readonly listeners: readonly string[];
+    /**
+     * TLS at the gateway, as declared (`certResolver:<name>` or `secret:<name>`).
+     * @default - no TLS
+     */
     readonly tls?: string;
+    /** NetworkPolicies in the gateway's namespace, by name. */
     readonly networkPolicies: readonly string[];
+    /** The gateway's routes. */
     readonly routes: readonly RouteAccess[];
   }[];
+  /** Deployments, StatefulSets and DaemonSets of the app (for environment comparisons). */
   readonly workloads: AccessTopologyModel['workloads'];
+  /** Security findings, worst first. */
   readonly findings: readonly Finding[];
+  /**
+   * The environment comparison, when environments were named.
+   * @default - none
+   */
   readonly environments?: EnvironmentComparison;
 }
 
@@ -79,7 +118,16 @@ export function renderAccessReport(topology: AccessTopologyModel, options: Acces
 
 /** Renders report data built by {@link buildAccessReport}. */
 export function formatAccessReport(report: AccessReport, format: ReportFormat = 'markdown'): string {
-  return format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report);
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'mermaid':
+      return mermaidOf(buildTopologyGraph(report.gateways));
+    case 'dot':
+      return dotOf(buildTopologyGraph(report.gateways));
+    case 'markdown':
+      return renderMarkdown(report);
+  }
 }
 
 function renderMarkdown(report: AccessReport): string {
@@ -90,6 +138,10 @@ function renderMarkdown(report: AccessReport): string {
       `Findings: ${s.findings.high} high, ${s.findings.medium} medium, ${s.findings.low} low.`,
     '',
   );
+  if (s.routes > 0) {
+    // Code hosts (GitHub, GitLab) draw a mermaid block where a reviewer looks, above the tables.
+    out.push('```mermaid', mermaidOf(buildTopologyGraph(report.gateways)).trimEnd(), '```', '');
+  }
   for (const g of report.gateways) {
     out.push(`## Gateway ${code(g.path)} (${g.engine})`, '');
     out.push(

@@ -1,44 +1,58 @@
 import type { AccessTopologyModel } from '../model';
 import { code, table } from './markdown-table';
 import { describeValueSource, expandMethods, routeAccessList, routeLocation, type RouteAccess, type SecretAddress } from './route-access';
+import { ChangeKind } from './change-kind';
+import { CHANGES_RAISING } from './finding-causes';
+import { findings, type Finding, type FindingKind } from './findings';
 import { countBySeverity, severityRank, type Severity } from './severity';
 
-/** Every kind of change the security diff reports. */
-export enum ChangeKind {
-  ROUTE_ADDED = 'route-added',
-  ROUTE_REMOVED = 'route-removed',
-  BECAME_PUBLIC = 'became-public',
-  NO_LONGER_PUBLIC = 'no-longer-public',
-  CLIENT_AUTH_CHANGED = 'client-auth-changed',
-  SCOPES_REMOVED = 'scopes-removed',
-  SCOPES_WIDENED = 'scopes-widened',
-  SCOPES_ADDED = 'scopes-added',
-  CLAIMS_REMOVED = 'claims-removed',
-  METHODS_ADDED = 'methods-added',
-  METHODS_REMOVED = 'methods-removed',
-  UPSTREAM_CREDENTIAL_CHANGED = 'upstream-credential-changed',
-  SECRET_SOURCE_CHANGED = 'secret-source-changed',
-  BACKEND_CHANGED = 'backend-changed',
-  REWRITE_CHANGED = 'rewrite-changed',
-  /** The caller's cookies now reach the backend (or no longer do). */
-  COOKIES_CHANGED = 'cookies-changed',
-}
+export { ChangeKind } from './change-kind';
 
+/** One change to the attack surface between two topologies. */
 export interface TopologyChange {
+  /** What changed. */
   readonly kind: ChangeKind;
+  /** How much it matters: at least the severity of every finding it raises. */
   readonly severity: Severity;
   /** Gateway construct path. */
   readonly gateway: string;
   /** `host/path`. */
   readonly location: string;
+  /**
+   * The base's value, in words.
+   * @default - none (the route is new)
+   */
   readonly before?: string;
+  /**
+   * The head's value, in words.
+   * @default - none (the route is gone)
+   */
   readonly after?: string;
+  /** What the change means, one sentence. */
   readonly message: string;
+  /**
+   * Findings of the report that this change raises (new, or higher than in the base); the
+   * change's severity is at least theirs.
+   * @default - none
+   */
+  readonly raises?: readonly {
+    /** The finding. */
+    readonly kind: FindingKind;
+    /** Its severity in the head's report. */
+    readonly severity: Severity;
+  }[];
 }
 
+/** The security diff as data: what `diff --format json` prints. */
 export interface TopologyDiff {
+  /** Format version of this JSON document. */
   readonly version: 1;
-  readonly summary: Record<Severity, number> & { readonly changes: number };
+  /** Changes per severity, and in all. */
+  readonly summary: Record<Severity, number> & {
+    /** All changes. */
+    readonly changes: number;
+  };
+  /** The changes, worst first. */
   readonly changes: readonly TopologyChange[];
 }
 
@@ -59,7 +73,9 @@ export function diffTopologies(base: AccessTopologyModel, head: AccessTopologyMo
     if (!b) {
       changes.push({
         kind: ChangeKind.ROUTE_ADDED,
-        severity: r.clientAuth.public ? 'high' : 'medium',
+        // What the new route exposes is judged by its findings (a public read-only route is
+        // MEDIUM in the report, a public write route HIGH): see withFindingSeverity.
+        severity: 'medium',
         gateway: r.gatewayPath,
         location: routeLocation(r),
         after: `${authSummary(r)}; methods ${r.methods.join(',')}; scopes ${list(r.scopes)}`,
@@ -81,11 +97,56 @@ export function diffTopologies(base: AccessTopologyModel, head: AccessTopologyMo
       message: 'route removed',
     });
   }
-  const sorted = changes
+  const sorted = withFindingSeverity(changes, raisedFindings(base, head))
     .map((c, i) => ({ c, i }))
     .sort((x, y) => severityRank(y.c.severity) - severityRank(x.c.severity) || x.i - y.i)
     .map(({ c }) => c);
   return { version: 1, summary: { ...countBySeverity(sorted), changes: sorted.length }, changes: sorted };
+}
+
+const findingKey = (f: Finding) => `${f.kind}\u0000${f.gateway}\u0000${f.route ?? ''}\u0000${f.location}`;
+
+/** Findings of `head` that `base` does not have, or has at a lower severity. */
+function raisedFindings(base: AccessTopologyModel, head: AccessTopologyModel): Finding[] {
+  const before = new Map(findings(base).map((f) => [findingKey(f), f.severity]));
+  return findings(head).filter((f) => {
+    const was = before.get(findingKey(f));
+    return was === undefined || severityRank(f.severity) > severityRank(was);
+  });
+}
+
+/** Whether `finding` is about the route at `location` on `gateway`. */
+function concerns(finding: Finding, gateway: string, location: string): boolean {
+  return finding.gateway === gateway && finding.location.split(', ').includes(location);
+}
+
+/**
+ * The shared severity model: each change is raised to the severity of the findings it raises
+ * on its route ({@link CHANGES_RAISING}); raised findings no change accounts for become
+ * `finding-raised` changes of their own severity. So `diff --fail-on X` fails exactly when the
+ * pull request makes the report of the head worse at X or above.
+ */
+function withFindingSeverity(changes: TopologyChange[], raised: Finding[]): TopologyChange[] {
+  const carried = new Set<Finding>();
+  const out = changes.map((c) => {
+    const mine = raised.filter((f) => concerns(f, c.gateway, c.location) && CHANGES_RAISING[f.kind].includes(c.kind));
+    if (!mine.length) return c;
+    mine.forEach((f) => carried.add(f));
+    const worst = mine.reduce<Severity>((s, f) => (severityRank(f.severity) > severityRank(s) ? f.severity : s), c.severity);
+    return { ...c, severity: worst, raises: mine.map((f) => ({ kind: f.kind, severity: f.severity })) };
+  });
+  for (const f of raised) {
+    if (carried.has(f)) continue;
+    out.push({
+      kind: ChangeKind.FINDING_RAISED,
+      severity: f.severity,
+      gateway: f.gateway,
+      location: f.location,
+      message: `${f.kind}: ${f.message}`,
+      raises: [{ kind: f.kind, severity: f.severity }],
+    });
+  }
+  return out;
 }
 
 function list(xs: readonly string[]): string {
@@ -206,8 +267,14 @@ export function renderTopologyDiff(diff: TopologyDiff, format: 'markdown' | 'jso
   out.push(
     table(
       ['Severity', 'Change', 'Route', 'What', 'Before', 'After'],
-      diff.changes.map((c) => [c.severity.toUpperCase(), c.kind, `${code(c.location)}\n${c.gateway}`, c.message, c.before ?? '', c.after ?? '']),
+      diff.changes.map((c) => [c.severity.toUpperCase(), c.kind, `${code(c.location)}\n${c.gateway}`, whatText(c), c.before ?? '', c.after ?? '']),
     ),
   );
   return `${out.join('\n')}\n`;
+}
+
+/** The change's message, plus the findings it raises when they are not the change itself. */
+function whatText(c: TopologyChange): string {
+  if (!c.raises?.length || c.kind === ChangeKind.FINDING_RAISED) return c.message;
+  return `${c.message}\nraises ${c.raises.map((r) => `${r.kind} (${r.severity.toUpperCase()})`).join(', ')}`;
 }

@@ -6,12 +6,15 @@ import { describeValueSource, routeAccessList, type RouteAccess } from './route-
 export interface EnvironmentDifference {
   /** `gateway/route` or `Deployment orders-app` (kind and construct path below the chart). */
   readonly subject: string;
+  /** What differs: `host`, `scopes`, `replicas`, … */
   readonly field: string;
   /** environment → value (`(absent)` when the subject does not exist there). */
   readonly values: Readonly<Record<string, string>>;
 }
 
+/** The result of {@link compareEnvironments}: is the policy the same everywhere, and what differs on purpose. */
 export interface EnvironmentComparison {
+  /** The environments compared (top-level chart ids), in the order given. */
   readonly environments: readonly string[];
   /**
    * True when routes, methods, client-auth kinds, scopes, claims and credential kinds all match
@@ -22,6 +25,7 @@ export interface EnvironmentComparison {
   readonly policyDifferences: readonly EnvironmentDifference[];
   /** Differences expected between environments: hosts, issuers, secret paths, backends, replicas. */
   readonly intendedDifferences: readonly EnvironmentDifference[];
+  /** Routes matched across the environments (by gateway and route name). */
   readonly routesCompared: number;
 }
 
@@ -137,6 +141,7 @@ export function compareEnvironments(topology: AccessTopologyModel, environments:
   };
 }
 
+/** The comparison as the report's Markdown section. */
 export function renderEnvironmentComparisonMarkdown(c: EnvironmentComparison): string {
   const envs = c.environments;
   const out: string[] = [`## Environments: ${envs.map(code).join(' vs ')}`, ''];

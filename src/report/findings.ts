@@ -30,12 +30,18 @@ export enum FindingKind {
   PLAINTEXT_CREDENTIAL = 'plaintext-credential',
 }
 
+/** One security finding of the access report. */
 export interface Finding {
+  /** What kind of problem it is. */
   readonly kind: FindingKind;
+  /** How much it matters; `diff` raises a change to at least this (see `CHANGES_RAISING`). */
   readonly severity: Severity;
   /** Gateway construct path. */
   readonly gateway: string;
-  /** Route construct path, when the finding is about one route. */
+  /**
+   * Route construct path, when the finding is about one route.
+   * @default - none (the finding is about several routes)
+   */
   readonly route?: string;
   /** `host/path` of the route(s). */
   readonly location: string;

@@ -17,76 +17,198 @@ import {
  * (plaintext is shown as the fact that it is plaintext).
  */
 export interface SecretAddress {
-  /** Kubernetes Secret and data key the engine reads. */
+  /** Kubernetes Secret the engine reads. */
   readonly secretName: string;
+  /** Data key in that Secret. */
   readonly key: string;
-  /** Namespace of that Secret (the gateway's). */
+  /**
+   * Namespace of that Secret (the gateway's).
+   * @default - none (the chart sets none)
+   */
   readonly namespace?: string;
-  /** Where External Secrets syncs it from; absent when the Secret is managed by hand. */
+  /**
+   * Where External Secrets syncs it from.
+   * @default - none: the Secret is managed by hand
+   */
   readonly source?: {
+    /** Secret manager: `awsSecretsManager` or `ociVault`. */
     readonly provider: string;
+    /** Name of the SecretStore / ClusterSecretStore. */
     readonly store: string;
+    /** `SecretStore` or `ClusterSecretStore`. */
     readonly storeKind: string;
+    /** Secret name (or ARN) in the secret manager. */
     readonly remoteKey: string;
+    /**
+     * JSON property of the remote secret.
+     * @default - the whole value
+     */
     readonly property?: string;
+    /**
+     * Exact ARN of an AWS secret.
+     * @default - unknown
+     */
     readonly arn?: string;
   };
 }
 
 /** How one credential value is supplied. */
 export type ValueSource =
-  | { readonly kind: 'secret'; readonly secret: SecretAddress }
-  | { readonly kind: 'requestHeader'; readonly header: string }
-  | { readonly kind: 'plaintext' };
+  | {
+      /** Read from a Kubernetes Secret. */
+      readonly kind: 'secret';
+      /** Which Secret, and where it is synced from. */
+      readonly secret: SecretAddress;
+    }
+  | {
+      /** Copied from a header of the caller's request. */
+      readonly kind: 'requestHeader';
+      /** The header. */
+      readonly header: string;
+    }
+  | {
+      /** Written into the manifests (the value is never shown). */
+      readonly kind: 'plaintext';
+    };
 
+/** One upstream credential of a route, as the report shows it. */
 export interface UpstreamAccess {
+  /** `header`, `queryParam`, `basicAuth` or `oauth2ClientCredentials`. */
   readonly kind: UpstreamCredentialModel['kind'];
   /** Header or query parameter name, or the token middleware name. */
   readonly name: string;
-  /** Token endpoint (OAuth2 client credentials). */
+  /**
+   * Token endpoint (OAuth2 client credentials).
+   * @default - none (not an OAuth credential)
+   */
   readonly tokenUrl?: string;
-  /** Requested token scopes that are plain strings (public by contract). */
+  /**
+   * Requested token scopes that are plain strings (public by contract).
+   * @default - none
+   */
   readonly tokenScopes?: readonly string[];
   /** field → where its value comes from, e.g. `clientSecret` → secret. */
   readonly values: Readonly<Record<string, ValueSource>>;
 }
 
+/** Who may call a route, as the report shows it. */
 export interface ClientAuthAccess {
+  /** `jwt`, `apiKey`, `oidcSession` or `none`. */
   readonly kind: 'jwt' | 'apiKey' | 'oidcSession' | 'none';
+  /** True for `ClientAuth.none()`: anyone may call. */
   readonly public: boolean;
+  /**
+   * Pinned token issuer (JWT).
+   * @default - none (not JWT)
+   */
   readonly issuer?: string;
+  /**
+   * Accepted audiences (JWT).
+   * @default - none (not JWT)
+   */
   readonly audience?: readonly string[];
+  /**
+   * Accepted signature algorithms (JWT).
+   * @default - none (not JWT)
+   */
   readonly algorithms?: readonly string[];
+  /**
+   * Where the verification keys come from (JWT).
+   * @default - none (not JWT)
+   */
   readonly jwksUrl?: string;
+  /**
+   * Claims that must have exactly these values (JWT).
+   * @default - none
+   */
   readonly requiredClaims?: Readonly<Record<string, string>>;
+  /**
+   * Header carrying the key (API key).
+   * @default - none (not an API key)
+   */
   readonly header?: string;
+  /**
+   * Secrets holding the accepted keys (API key).
+   * @default - none (not an API key)
+   */
   readonly keys?: readonly SecretAddress[];
+  /**
+   * Session provider (OIDC session).
+   * @default - none (not a session)
+   */
   readonly provider?: string;
 }
 
+/** One route: who may call what, and with which credential the gateway calls the backend. */
 export interface RouteAccess {
+  /** Gateway name. */
   readonly gateway: string;
+  /** Construct path of the gateway. */
   readonly gatewayPath: string;
+  /** Engine that serves the route. */
   readonly engine: string;
+  /**
+   * Namespace of the gateway.
+   * @default - none (the chart sets none)
+   */
   readonly namespace?: string;
+  /** Route name (the SecuredApi's). */
   readonly route: string;
+  /** Construct path of the SecuredApi. */
   readonly routePath: string;
+  /** Public host. */
   readonly host: string;
+  /** Public path prefix. */
   readonly pathPrefix: string;
   /** Allowed methods; `['*']` when every method is allowed. */
   readonly methods: readonly string[];
+  /** Who may call. */
   readonly clientAuth: ClientAuthAccess;
+  /** Scopes a token must carry (all of them). */
   readonly scopes: readonly string[];
+  /** Claims a token must carry with exactly these values. */
   readonly claims: Readonly<Record<string, string>>;
+  /** Credentials the gateway adds towards the backend. */
   readonly upstream: readonly UpstreamAccess[];
-  readonly rewrite?: { readonly from: string; readonly to: string };
-  readonly backend: { readonly kind: string; readonly url: string; readonly service: string; readonly namespace?: string };
+  /**
+   * Path rewrite from the public prefix to the backend's.
+   * @default - none (the path is passed on)
+   */
+  readonly rewrite?: {
+    /** Public prefix. */
+    readonly from: string;
+    /** Backend prefix. */
+    readonly to: string;
+  };
+  /** Where the gateway sends the request. */
+  readonly backend: {
+    /** `service` (in the cluster) or `externalName`. */
+    readonly kind: string;
+    /** `scheme://host:port` the gateway calls. */
+    readonly url: string;
+    /** Kubernetes Service name. */
+    readonly service: string;
+    /**
+     * Namespace of the Service.
+     * @default - none (external)
+     */
+    readonly namespace?: string;
+  };
   /** Whether the caller's `Cookie` header reaches the backend. */
   readonly cookies: 'forwarded' | 'removed';
-  /** NetworkPolicy names in the gateway's and (in-cluster) backend's namespace; undefined backend entry for external backends. */
-  readonly networkPolicies: { readonly gatewayNamespace: readonly string[]; readonly backendNamespace?: readonly string[] };
+  /** NetworkPolicy names in the gateway's and (in-cluster) backend's namespace. */
+  readonly networkPolicies: {
+    /** Policies in the gateway's namespace. */
+    readonly gatewayNamespace: readonly string[];
+    /**
+     * Policies in the backend's namespace.
+     * @default - none listed (an external backend has no namespace)
+     */
+    readonly backendNamespace?: readonly string[];
+  };
 }
 
+/** Every HTTP method a route can allow; what `*` stands for. */
 export const ALL_METHODS: readonly string[] = HTTP_METHODS;
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -100,10 +222,12 @@ export function expandMethods(methods: readonly string[]): string[] {
   return methods.includes('*') ? [...ALL_METHODS] : [...methods];
 }
 
+/** GET, HEAD and OPTIONS: methods that read (the findings' split between read and write). */
 export function isReadMethod(m: string): boolean {
   return READ_METHODS.has(m);
 }
 
+/** Where a SecretRef points: the Secret in `namespace` and, when synced, its secret-manager source. */
 export function secretAddress(ref: SecretRefModel, namespace: string | undefined): SecretAddress {
   return {
     secretName: ref.secretName,
@@ -135,6 +259,7 @@ function valueSource(v: CredentialValueModel, namespace: string | undefined): Va
   }
 }
 
+/** The report's view of one upstream credential: its kind, name and where each value comes from. */
 export function upstreamAccess(c: UpstreamCredentialModel, namespace: string | undefined): UpstreamAccess {
   switch (c.kind) {
     case 'header':
@@ -182,6 +307,7 @@ function clientAuthAccess(route: ApiRouteModel, namespace: string | undefined): 
   }
 }
 
+/** The URL the gateway calls for a backend, with its Service and namespace. */
 export function backendAccess(b: BackendModel, gatewayNamespace: string | undefined): RouteAccess['backend'] {
   const namespace = b.namespace ?? (b.kind === 'service' ? gatewayNamespace : undefined);
   return {
@@ -201,6 +327,7 @@ export function routeAccessList(topology: AccessTopologyModel): RouteAccess[] {
   return topology.gateways.flatMap((g) => g.routes.map((r) => routeAccess(topology, g, r)));
 }
 
+/** One route of gateway `g` as the report shows it. */
 export function routeAccess(topology: AccessTopologyModel, g: GatewayModel, r: ApiRouteModel): RouteAccess {
   const backend = backendAccess(r.backend, g.namespace);
   return {
@@ -242,6 +369,7 @@ export function describeSecret(s: SecretAddress): string {
   return `${PROVIDER_LABEL[s.source.provider] ?? s.source.provider} ${where} (${s.source.storeKind} ${s.source.store}) → ${k8s}`;
 }
 
+/** One line saying where a credential value comes from (never the value). */
 export function describeValueSource(v: ValueSource): string {
   switch (v.kind) {
     case 'secret':

@@ -1,5 +1,6 @@
 /** How much a finding or change matters, lowest first. */
 export const SEVERITIES = ['info', 'low', 'medium', 'high'] as const;
+/** One of {@link SEVERITIES}. */
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Position of `s` in {@link SEVERITIES}: higher is worse. */
@@ -12,6 +13,7 @@ export function reaches(s: Severity, threshold: Severity): boolean {
   return severityRank(s) >= severityRank(threshold);
 }
 
+/** True when `value` names a severity (for parsing `--fail-on`). */
 export function isSeverity(value: string): value is Severity {
   return (SEVERITIES as readonly string[]).includes(value);
 }

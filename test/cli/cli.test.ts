@@ -5,24 +5,34 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { SEEDED_PLAINTEXT } from '../fixtures/tiny-app-declarations';
+import { compileApp, nodeCommand, removeCompiledApps, ROOT } from './support/compiled-app';
 
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'src/cli/main.ts');
-const FIXTURES = path.join(ROOT, 'test/fixtures');
-const MAIN_APP = path.join(FIXTURES, 'tiny-app');
-const PR_APP = path.join(FIXTURES, 'tiny-app-pr');
-
+/**
+ * The CLI as a user runs it, in process (`main(argv, io)` is what the bin calls), against real
+ * cdk8s apps run as child processes. The apps are compiled once for the whole file, so each
+ * synth is a plain `node` start instead of a TypeScript loader compiling gatewright again.
+ * Project directories live beside the compiled apps, under node_modules/.cache, so the apps
+ * resolve cdk8s from the repository's node_modules.
+ */
 interface Run {
-  readonly code: number | null;
+  readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-/** Runs the real CLI the way a user does, with a bounded time. */
-function gatewright(args: string[], cwd = MAIN_APP): Run {
-  const r = spawnSync('npx', ['tsx', CLI, ...args], { cwd, encoding: 'utf8', timeout: 90_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+let work: string;
+let mainApp: string;
+let prApp: string;
+let multiEnvironment: string;
+let declarations: string;
+/** The main app's topology, synthesized once, and a project whose app only hands it back. */
+let savedApp: string;
+
+async function gatewright(args: string[], cwd = mainApp): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
 }
 
 function expectNoSeed(run: Run): void {
@@ -30,42 +40,57 @@ function expectNoSeed(run: Run): void {
   expect(run.stderr).not.toContain(SEEDED_PLAINTEXT);
 }
 
-let tmp: string;
+/** A project directory whose cdk8s.yaml runs `app` (the way `cdk8s synth` would). */
+function project(name: string, app: string): string {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: ${JSON.stringify(app)}\noutput: dist\n`);
+  return dir;
+}
+
 beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-cli-'));
-});
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+  const mainBundle = compileApp('test/fixtures/tiny-app/main.ts', 'tiny-app-main');
+  work = path.dirname(mainBundle);
+  mainApp = project('tiny-app', nodeCommand(mainBundle));
+  prApp = project('tiny-app-pr', nodeCommand(compileApp('test/fixtures/tiny-app-pr/main.ts', 'tiny-app-pr')));
+  multiEnvironment = compileApp('examples/multi-environment.ts', 'multi-environment');
+  declarations = compileApp('test/fixtures/tiny-app-declarations.ts', 'tiny-app-declarations');
+  savedApp = project('saved', 'cp topology.json "$GATEWRIGHT_TOPOLOGY_OUT"');
+  const synth = spawnSync(process.execPath, [mainBundle], { cwd: mainApp, env: { ...process.env, GATEWRIGHT_TOPOLOGY_OUT: path.join(savedApp, 'topology.json'), CDK8S_OUTDIR: path.join(work, 'saved-dist') }, encoding: 'utf8' });
+  expect(synth.status, synth.stderr).toBe(0);
+}, 60_000);
+afterAll(() => removeCompiledApps());
 
 describe('gatewright report', () => {
-  it('prints the Markdown report of the app in cdk8s.yaml, from the construct tree', () => {
-    const run = gatewright(['report']);
+  it('prints the Markdown report of the app in cdk8s.yaml, from the construct tree', async () => {
+    const run = await gatewright(['report']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('# gatewright access report');
     expect(run.stdout).toContain('| `tiny.example.com/status` | GET | **PUBLIC** |');
     expect(run.stdout).toContain('AWS Secrets Manager prod/tiny/orders#api_key');
+    // The picture comes first, where a reviewer looks.
+    expect(run.stdout.indexOf('```mermaid\nflowchart LR')).toBeLessThan(run.stdout.indexOf('## Gateway'));
     // Manifests went to a throw-away directory, not into the project.
-    expect(fs.existsSync(path.join(MAIN_APP, 'dist'))).toBe(false);
+    expect(fs.existsSync(path.join(mainApp, 'dist'))).toBe(false);
   });
 
-  it('exits 0 with --fail-on high when the worst finding is medium, and 2 with --fail-on medium', () => {
-    expect(gatewright(['report', '--fail-on', 'high']).code).toBe(0);
-    const run = gatewright(['report', '--fail-on', 'medium']);
+  it('exits 0 with --fail-on high when the worst finding is medium, and 2 with --fail-on medium', async () => {
+    expect((await gatewright(['report', '--fail-on', 'high'], savedApp)).code).toBe(0);
+    const run = await gatewright(['report', '--fail-on', 'medium'], savedApp);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('1 finding(s) at or above "medium"');
+    expect(run.stderr).toBe('gatewright: 1 finding(s) at or above "medium" (--fail-on medium)\n');
   });
 
-  it('fails a pull request that adds a public write route with --fail-on high, without printing the seeded secret', () => {
-    const run = gatewright(['report', '--fail-on', 'high'], PR_APP);
+  it('fails a pull request that adds a public write route with --fail-on high, without printing the seeded secret', async () => {
+    const run = await gatewright(['report', '--fail-on', 'high'], prApp);
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('PLAINTEXT in the manifests (value hidden)');
     expectNoSeed(run);
   });
 
-  it('writes JSON to --out', () => {
-    const out = path.join(tmp, 'report.json');
-    const run = gatewright(['report', '--format', 'json', '--out', out]);
+  it('writes JSON to --out', async () => {
+    const out = path.join(work, 'report.json');
+    const run = await gatewright(['report', '--format', 'json', '--out', out], savedApp);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     const report = JSON.parse(fs.readFileSync(out, 'utf8'));
@@ -73,15 +98,33 @@ describe('gatewright report', () => {
     expect(report.gateways[0].routes.map((r: { pathPrefix: string }) => r.pathPrefix)).toEqual(['/orders', '/status']);
   });
 
-  it('compares environments of the multi-environment example with --environments', () => {
-    const run = gatewright(['report', '--dir', ROOT, '--app', 'npx tsx examples/multi-environment.ts', '--environments', 'staging,production'], ROOT);
+  it('draws the topology with --format mermaid and --format dot', async () => {
+    const mermaid = await gatewright(['report', '--format', 'mermaid'], savedApp);
+    expect(mermaid.code).toBe(0);
+    expect(mermaid.stdout.split('\n').slice(0, 3)).toEqual([
+      'flowchart LR',
+      '  c0(["JWT callers<br>issuer https://login.example.com/<br>audience tiny-api"])',
+      '  c1(["PUBLIC: anyone"])',
+    ]);
+    expect(mermaid.stdout).toContain('  c0 -->|"scopes orders:read"| r0_0');
+    expect(mermaid.stdout).toContain('  r0_0 -->|"header X-Api-Key from AWS SM prod/tiny/orders#35;api_key"| b0');
+    const dot = await gatewright(['report', '--format', 'dot'], savedApp);
+    expect(dot.code).toBe(0);
+    expect(dot.stdout).toMatch(/^digraph gatewright \{\n {2}rankdir=LR;/);
+    expect(dot.stdout).toContain('  r0_0 -> b0 [label="header X-Api-Key from AWS SM prod/tiny/orders#api_key"];');
+    expectNoSeed(await gatewright(['report', '--format', 'mermaid'], prApp));
+  });
+
+  it('compares environments of the multi-environment example with --environments', async () => {
+    const run = await gatewright(['report', '--dir', ROOT, '--app', nodeCommand(multiEnvironment), '--environments', 'staging,production'], ROOT);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Policy is **identical** across `staging`, `production` (3 route(s))');
     expect(run.stdout).toContain('| `Deployment orders-app` | replicas | 1 | 3 |');
   });
 
-  it('accepts --app and --dir', () => {
-    const run = gatewright(['report', '--dir', PR_APP, '--app', 'npx tsx main.ts', '--format', 'json'], ROOT);
+  it('accepts --app and --dir, and runs the app in --dir', async () => {
+    fs.copyFileSync(path.join(work, 'tiny-app-pr.cjs'), path.join(prApp, 'main.cjs'));
+    const run = await gatewright(['report', '--dir', prApp, '--app', 'node main.cjs', '--format', 'json'], ROOT);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).summary.routes).toBe(3);
     expectNoSeed(run);
@@ -90,20 +133,20 @@ describe('gatewright report', () => {
 
 describe('gatewright diff', () => {
   it('compares a saved topology.json of main with the pull request (Markdown snapshot)', async () => {
-    const saved = path.join(tmp, 'main', 'topology.json');
-    expect(gatewright(['topology', '--out', saved]).code).toBe(0);
+    const saved = path.join(work, 'main', 'topology.json');
+    expect((await gatewright(['topology', '--out', saved])).code).toBe(0);
     expect(fs.readFileSync(saved, 'utf8')).not.toContain(SEEDED_PLAINTEXT);
 
-    const run = gatewright(['diff', '--base', saved], PR_APP);
+    const run = await gatewright(['diff', '--base', saved], prApp);
     expect(run.code).toBe(0);
     expectNoSeed(run);
     await expect(run.stdout).toMatchFileSnapshot('__snapshots__/tiny-app.diff.md');
     // A directory holding topology.json works the same.
-    expect(gatewright(['diff', '--base', path.dirname(saved)], PR_APP).stdout).toBe(run.stdout);
+    expect((await gatewright(['diff', '--base', path.dirname(saved)], prApp)).stdout).toBe(run.stdout);
   });
 
-  it('synthesizes two project directories and prints JSON, gating with --fail-on high', () => {
-    const run = gatewright(['diff', '--base', MAIN_APP, '--head', PR_APP, '--format', 'json', '--fail-on', 'high']);
+  it('synthesizes two project directories and prints JSON, gating with --fail-on high', async () => {
+    const run = await gatewright(['diff', '--base', mainApp, '--head', prApp, '--format', 'json', '--fail-on', 'high']);
     expect(run.code).toBe(2);
     expectNoSeed(run);
     const diff = JSON.parse(run.stdout);
@@ -116,14 +159,12 @@ describe('gatewright diff', () => {
     expect(diff.summary).toMatchObject({ high: 3, medium: 1, changes: 4 });
   });
 
-  it('checks a git ref out into a temporary worktree of a throw-away repository', () => {
-    const repo = path.join(tmp, 'repo');
+  it('checks a git ref out into a temporary worktree of a throw-away repository', async () => {
+    const repo = path.join(work, 'repo');
     fs.mkdirSync(repo);
-    const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
-    const declarations = path.join(FIXTURES, 'tiny-app-declarations');
-    fs.writeFileSync(path.join(repo, 'cdk8s.yaml'), `language: typescript\napp: ${JSON.stringify(`${tsx} main.ts`)}\n`);
+    fs.writeFileSync(path.join(repo, 'cdk8s.yaml'), 'language: typescript\napp: node main.cjs\n');
     const writeMain = (version: string) =>
-      fs.writeFileSync(path.join(repo, 'main.ts'), `import { tinyApp } from ${JSON.stringify(declarations)};\ntinyApp(${JSON.stringify(version)}).synth();\n`);
+      fs.writeFileSync(path.join(repo, 'main.cjs'), `require(${JSON.stringify(declarations)}).tinyApp(${JSON.stringify(version)}).synth();\n`);
     const git = (...args: string[]) => {
       const r = spawnSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], { cwd: repo, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
@@ -135,7 +176,7 @@ describe('gatewright diff', () => {
     git('commit', '-q', '-m', 'main');
     writeMain('pr'); // the working tree is the pull request
 
-    const run = gatewright(['diff', '--base', 'HEAD', '--dir', repo], ROOT);
+    const run = await gatewright(['diff', '--base', 'HEAD', '--dir', repo], ROOT);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('route-added');
@@ -146,66 +187,70 @@ describe('gatewright diff', () => {
   });
 });
 
-describe('gatewright errors', () => {
-  it('prints usage for no command (exit 1) and for --help (exit 0)', () => {
-    expect(gatewright([]).code).toBe(1);
-    const help = gatewright(['--help']);
+describe('gatewright errors and version', () => {
+  it('prints usage for no command (exit 1) and for --help (exit 0), and the version with --version', async () => {
+    expect((await gatewright([])).code).toBe(1);
+    const help = await gatewright(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('gatewright report');
+    expect(help.stdout).toContain('gatewright init');
+    const version = await gatewright(['--version']);
+    expect(version).toEqual({ code: 0, stdout: `${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}\n`, stderr: '' });
   });
 
-  it('rejects an unknown command, a bad --fail-on and diff without --base', () => {
-    expect(gatewright(['audit']).stderr).toContain('unknown command "audit"');
-    const bad = gatewright(['report', '--fail-on', 'critical']);
+  it('rejects an unknown command, a bad --fail-on, a diagram format for diff, and diff without --base', async () => {
+    expect((await gatewright(['audit'])).stderr).toContain('ERR_GW_CLI_USAGE: unknown command "audit"');
+    const bad = await gatewright(['report', '--fail-on', 'critical']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('ERR_GW_CLI_USAGE: --fail-on must be low, medium or high');
-    expect(gatewright(['diff']).stderr).toContain('diff needs --base');
+    expect(bad.stderr).toBe('gatewright: ERR_GW_CLI_USAGE: --fail-on must be low, medium or high, not "critical"\n');
+    expect((await gatewright(['report', '--format', 'png'])).stderr).toBe('gatewright: ERR_GW_CLI_USAGE: --format of report must be markdown, json, mermaid, dot, not "png"\n');
+    expect((await gatewright(['diff', '--base', 'x', '--format', 'mermaid'])).stderr).toBe('gatewright: ERR_GW_CLI_USAGE: --format of diff must be markdown, json, not "mermaid"\n');
+    expect((await gatewright(['diff'])).stderr).toContain('ERR_GW_CLI_USAGE: diff needs --base');
   });
 
-  it('explains an app that builds no SecuredApi, fails, or hangs', () => {
-    const none = gatewright(['report', '--app', 'node -e "0"']);
+  it('explains an app that builds no SecuredApi, fails, or hangs', async () => {
+    const none = await gatewright(['report', '--app', 'node -e "0"']);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('ERR_GW_CLI_APP: ');
     expect(none.stderr).toContain('wrote no topology');
-    const failing = gatewright(['report', '--app', 'node -e "process.exit(3)"']);
+    const failing = await gatewright(['report', '--app', 'node -e "process.exit(3)"']);
     expect(failing.stderr).toContain('exited with 3');
-    const hanging = gatewright(['report', '--app', 'sleep 20', '--timeout', '1']);
+    // A hang is recognised by the timeout alone: the app never finishes on its own.
+    const hanging = await gatewright(['report', '--app', 'node -e "setInterval(() => {}, 1000)"', '--timeout', '1']);
     expect(hanging.code).toBe(1);
     expect(hanging.stderr).toContain('timed out after 1 s');
   });
 
-  it('says when --base is neither a file, a directory nor a git ref', () => {
-    const run = gatewright(['diff', '--base', 'no-such-ref-or-dir', '--dir', tmp], ROOT);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('ERR_GW_CLI_SOURCE: "no-such-ref-or-dir"');
+  it('says when --base is neither a file, a directory nor a git ref', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-cli-'));
+    try {
+      const run = await gatewright(['diff', '--base', 'no-such-ref-or-dir', '--dir', outside], ROOT);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('ERR_GW_CLI_SOURCE: "no-such-ref-or-dir"');
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
-  it('rejects --environments that name no top-level chart, instead of reporting an empty comparison (in process)', async () => {
-    const dir = fs.mkdtempSync(path.join(tmp, 'envs-'));
+  it('rejects --environments that name no top-level chart, instead of reporting an empty comparison', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'envs-'));
     const topology = { version: 1, gateways: [], workloads: [{ kind: 'Deployment', name: 'app', path: 'staging/app/Resource' }, { kind: 'Deployment', name: 'app', path: 'production/app/Resource' }] };
     fs.writeFileSync(path.join(dir, 'topology.json'), JSON.stringify(topology));
     // An "app" that writes a fixed topology, so no TypeScript has to run.
     const app = 'cp topology.json "$GATEWRIGHT_TOPOLOGY_OUT"';
-    const run = async (environments: string) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await main(['report', '--app', app, '--environments', environments, '--format', 'json'], { cwd: dir, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-      return { code, stdout, stderr };
-    };
-    const typo = await run('staging,prodution');
+    const typo = await gatewright(['report', '--app', app, '--environments', 'staging,prodution', '--format', 'json'], dir);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('ERR_GW_CLI_USAGE: --environments names "prodution", which no top-level chart of the app has (charts: production, staging)');
-    const ok = await run('staging,production');
+    const ok = await gatewright(['report', '--app', app, '--environments', 'staging,production', '--format', 'json'], dir);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).environments).toMatchObject({ environments: ['staging', 'production'] });
   });
 
-  it('rejects a --base file that is not a gatewright topology (in process)', async () => {
-    const file = path.join(tmp, 'not-a-topology.json');
+  it('rejects a --base file that is not a gatewright topology', async () => {
+    const file = path.join(work, 'not-a-topology.json');
     fs.writeFileSync(file, JSON.stringify({ gateways: [{ name: 'x' }] }));
-    let stderr = '';
-    const code = await main(['diff', '--base', file, '--head', file], { cwd: tmp, stdout: () => undefined, stderr: (t) => (stderr += t) });
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/ERR_GW_CLI_TOPOLOGY: .*not-a-topology.json is not a gatewright topology: gateways.0/);
+    const run = await gatewright(['diff', '--base', file, '--head', file], work);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/ERR_GW_CLI_TOPOLOGY: .*not-a-topology.json is not a gatewright topology: gateways.0/);
   });
 });

@@ -7,7 +7,6 @@ import {
   ExternalNameBackend,
   GatewayEngine,
   ProxyExposure,
-  proxyConfigSchema,
   ReferenceProxy,
   ReferenceProxyGateway,
   SecuredApi,
@@ -17,6 +16,7 @@ import {
   VirtualEndpoint,
   type ReferenceProxyGatewayProps,
 } from '../../src';
+import { proxyConfigSchema } from '../../src/model';
 import { findObject, synthObjects, testChart, toYaml } from '../support/synth';
 import { catchError } from '../support/errors';
 

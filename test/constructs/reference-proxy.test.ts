@@ -6,7 +6,6 @@ import {
   DEFAULT_REFERENCE_PROXY_IMAGE,
   ErrorCode,
   ExternalNameBackend,
-  proxyConfigSchema,
   ReferenceProxy,
   ReferenceProxyGateway,
   SecretRef,
@@ -14,6 +13,7 @@ import {
   UpstreamCredential,
   UpstreamOAuth,
 } from '../../src';
+import { proxyConfigSchema } from '../../src/model';
 import { findObject, synthObjects, testChart, toYaml, type KubeObject } from '../support/synth';
 import { catchError } from '../support/errors';
 

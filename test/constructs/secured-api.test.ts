@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { apiRouteSchema, ClientAuth, ExternalNameBackend, SecuredApi, ServiceBackend, TraefikHubGateway, type SecuredApiProps } from '../../src';
+import { ClientAuth, ExternalNameBackend, SecuredApi, ServiceBackend, TraefikHubGateway, type SecuredApiProps } from '../../src';
+import { apiRouteSchema } from '../../src/model';
 
 function setup() {
   const chart = new Chart(Testing.app(), 'c', { namespace: 'gw' });

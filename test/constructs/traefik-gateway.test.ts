@@ -5,7 +5,6 @@ import {
   ErrorCode,
   ExternalNameBackend,
   GatewayEngine,
-  proxyConfigSchema,
   ReferenceProxy,
   SecretRef,
   SecuredApi,
@@ -16,6 +15,7 @@ import {
   VirtualEndpoint,
   type SecuredApiProps,
 } from '../../src';
+import { proxyConfigSchema } from '../../src/model';
 import { findObject, synthObjects, testChart, toYaml, type KubeObject } from '../support/synth';
 import { catchError } from '../support/errors';
 import { FORWARDING_HEADERS, REWRITE_TRACE_HEADERS } from '../../src/plan/request-transformation';

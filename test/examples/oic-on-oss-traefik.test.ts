@@ -1,7 +1,8 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { oicOnOssTraefik } from '../../examples/oic-on-oss-traefik';
-import { proxyConfigSchema } from '../../src';
+import {  } from '../../src';
+import { proxyConfigSchema } from '../../src/model';
 import { findObject, synthObjects, toYaml } from '../support/synth';
 import { traefikTowardThirdParty } from '../support/transformation';
 

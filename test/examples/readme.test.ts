@@ -39,7 +39,8 @@ function readmeSnippets(): Snippet[] {
 }
 
 function linkedExamples(markdown: string): string[] {
-  return [...new Set([...markdown.matchAll(/\]\((examples\/[\w-]+\.ts)\)/g)].map((m) => m[1]))];
+  // Links are absolute (the README ships in the npm package, where examples/ does not).
+  return [...new Set([...markdown.matchAll(/\]\((?:https:\/\/github\.com\/gatewright\/gatewright\/blob\/main\/)?(examples\/[\w-]+\.ts)\)/g)].map((m) => m[1]))];
 }
 
 /** Variables a snippet may use without declaring them: the scaffolding every example has. */

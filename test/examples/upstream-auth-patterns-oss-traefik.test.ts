@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { upstreamAuthPatternsOnOssTraefik } from '../../examples/upstream-auth-patterns-oss-traefik';
-import { proxyConfigSchema } from '../../src';
+import { proxyConfigSchema } from '../../src/model';
 import { traefikTowardThirdParty } from '../support/transformation';
 import { findObject, synthObjects, toYaml, type KubeObject } from '../support/synth';
 

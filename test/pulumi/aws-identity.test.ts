@@ -1,10 +1,10 @@
-import * as k8s from '@pulumi/kubernetes';
+import { Provider } from '@pulumi/kubernetes/provider';
 import { Chart, Testing } from 'cdk8s';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { thirdPartyApisOnOathkeeper } from '../../examples/third-party-apis';
 import { AwsSecretsManagerStore, ClientAuth, ErrorCode, ExternalNameBackend, SecuredApi, TraefikHubGateway, UpstreamCredential } from '../../src';
+import { collectReferencedSecrets } from '../../src/pulumi';
 import {
-  collectReferencedSecrets,
   IRSA_ROLE_ANNOTATION,
   IrsaRole,
   irsaTrustPolicy,
@@ -12,7 +12,7 @@ import {
   secretsReadPolicy,
   ServiceAccountMode,
   type IamPolicyDocument,
-} from '../../src/pulumi';
+} from '../../src/pulumi/aws';
 import { installPulumiMocks, settle, valueOf, type PulumiMockHarness } from '../support/pulumi-mocks';
 import { catchError } from '../support/errors';
 
@@ -32,7 +32,7 @@ describe('IrsaRole', () => {
   let permissions: IamPolicyDocument;
 
   beforeAll(async () => {
-    const provider = new k8s.Provider('cluster', { kubeconfig: '{}' });
+    const provider = new Provider('cluster', { kubeconfig: '{}' });
     role = new IrsaRole('eso', {
       oidcProviderArn: OIDC_PROVIDER_ARN,
       oidcIssuerUrl: OIDC_ISSUER,

@@ -1,4 +1,5 @@
-import * as k8s from '@pulumi/kubernetes';
+import { ConfigMap } from '@pulumi/kubernetes/core/v1';
+import { Provider } from '@pulumi/kubernetes/provider';
 import * as pulumi from '@pulumi/pulumi';
 import { App, Testing } from 'cdk8s';
 import { stringify } from 'yaml';
@@ -10,10 +11,10 @@ import { GatewrightChart, stageOf, synthesizeObjects, WAIT_FOR_ANNOTATION } from
 import { installPulumiMocks, settle, valueOf, type PulumiMockHarness } from '../support/pulumi-mocks';
 
 let mocks: PulumiMockHarness;
-let provider: k8s.Provider;
+let provider: Provider;
 beforeAll(() => {
   mocks = installPulumiMocks();
-  provider = new k8s.Provider('cluster', { kubeconfig: '{}' });
+  provider = new Provider('cluster', { kubeconfig: '{}' });
 });
 
 const ids = (objs: { kind: string; metadata: { name: string } }[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`);
@@ -34,7 +35,7 @@ describe('GatewrightChart (third-party APIs on Oathkeeper)', () => {
       chart,
       provider,
       // Stands in for the Oathkeeper Helm release that must start between the stages.
-      beforeRouting: (foundation) => [(helmStandIn = new k8s.core.v1.ConfigMap('oathkeeper-release', { data: {} }, { provider, dependsOn: [foundation] }))],
+      beforeRouting: (foundation) => [(helmStandIn = new ConfigMap('oathkeeper-release', { data: {} }, { provider, dependsOn: [foundation] }))],
     });
     await settle(deployed.resources, helmStandIn.id);
   });

@@ -1,14 +1,25 @@
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deployEks, readEksConfig } from '../../stacks/eks/program';
+import { ErrorCode, GatewrightError } from '../../src';
+import { deployEks, readEksConfig, type EksStackConfig } from '../../stacks/eks/program';
 import { deployOke, readOkeConfig, type OkeStackConfig } from '../../stacks/oke/program';
+import { catchError } from '../support/errors';
 import { installPulumiMocks, settle, valueOf, type PulumiMockHarness } from '../support/pulumi-mocks';
 
+/**
+ * The bundled stacks are thin programs over GatewrightStack: they load the app from the module
+ * `gatewright:app` names (relative to the Pulumi project folder, here the repository root) and
+ * pick the secret access for their cloud.
+ */
+const ROOT = path.resolve(__dirname, '../..');
 const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE0123';
 
-let mocks: PulumiMockHarness;
+let harness: PulumiMockHarness;
+/** What the describe block deployed (both stacks use the same resource names). */
+let mocks: Pick<PulumiMockHarness, 'resources' | 'ofType' | 'find'>;
 beforeAll(() => {
-  mocks = installPulumiMocks({
+  harness = installPulumiMocks({
     'aws:eks/getCluster:getCluster': {
       name: 'prod',
       endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
@@ -21,11 +32,34 @@ beforeAll(() => {
   });
 });
 
+const eksConfig: EksStackConfig = {
+  app: 'examples/third-party-apis.ts',
+  appExport: 'thirdPartyApisOnOathkeeper',
+  clusterName: 'prod',
+  secretAccess: 'irsa',
+  createOidcProvider: false,
+  createNamespaces: true,
+  waitForSecrets: true,
+  installExternalSecrets: false,
+};
+
 describe('stacks/eks', () => {
-  let outputs: ReturnType<typeof deployEks>;
+  let outputs: Awaited<ReturnType<typeof deployEks>> & Record<string, any>;
   beforeAll(async () => {
-    outputs = deployEks({ clusterName: 'prod', clusterCidrs: ['10.0.0.0/16', '172.20.0.0/16'], edgeNamespace: 'traefik', installOathkeeper: true, createNamespace: true });
-    await settle(outputs.resources, ...outputs.irsaRoleArns, ...outputs.grantedPolicies);
+    mocks = harness.fromNow();
+    outputs = await deployEks(eksConfig, ROOT);
+    await settle(...(outputs.irsaRoleArns as pulumi.Output<string>[]), ...(outputs.grantedPolicies as pulumi.Output<string>[]));
+  });
+
+  it('deploys the app the module path names, in its own namespace', () => {
+    expect(outputs.namespaces).toEqual(['saas-gateway']);
+    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'gatewright-foundation');
+    expect(foundation.inputs.objs.filter((o: any) => o.kind === 'ExternalSecret').map((o: any) => o.metadata.name)).toEqual([
+      'jira-credentials',
+      'okta-credentials',
+      'datadog-credentials',
+      'salesforce-credentials',
+    ]);
   });
 
   it('creates one IRSA role, for the service account the SecretStore names, trusted through the cluster OIDC provider', () => {
@@ -36,8 +70,10 @@ describe('stacks/eks', () => {
     expect(trust.Statement[0].Condition.StringEquals['oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE0123:sub']).toBe('system:serviceaccount:saas-gateway:external-secrets');
     const sa = mocks.find('kubernetes:core/v1:ServiceAccount', 'aws-secrets-manager-irsa-sa');
     expect(sa.inputs.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::123456789012:role/aws-secrets-manager-irsa-role-1234567');
-    const namespace = mocks.resources.find((r) => r.type === 'kubernetes:core/v1:Namespace' && r.inputs.metadata.name === 'saas-gateway')!;
+    const namespace = mocks.find('kubernetes:core/v1:Namespace', 'gatewright-ns-saas-gateway');
     expect(sa.dependencies).toContain(namespace.urn);
+    // The provider exists already unless createOidcProvider is set.
+    expect(mocks.ofType('aws:iam/openIdConnectProvider:OpenIdConnectProvider')).toEqual([]);
   });
 
   it('grants exactly the four SaaS credentials the routes use', async () => {
@@ -46,63 +82,62 @@ describe('stacks/eks', () => {
     expect(policy.Statement[0].Resource).toEqual(['datadog', 'jira', 'okta', 'salesforce'].map((n) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:gatewright/saas/${n}-??????`));
   });
 
-  it('orders: IRSA role → foundation → Oathkeeper release → routes', () => {
-    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'third-party-apis-foundation');
-    const routing = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'third-party-apis-routing');
-    const helm = mocks.find('kubernetes:helm.sh/v4:Chart', 'oathkeeper');
+  it('orders: IRSA role → foundation → Oathkeeper release (pinned) → routes', () => {
+    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'gatewright-foundation');
+    const routing = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'gatewright-routing');
+    const helm = mocks.find('kubernetes:helm.sh/v4:Chart', 'gatewright-oathkeeper');
     const irsa = mocks.resources.find((r) => r.type === 'gatewright:eks:IrsaRole')!;
     expect(helm.dependencies).toContain(foundation.urn);
     expect(routing.dependencies).toEqual(expect.arrayContaining([foundation.urn, helm.urn]));
-    // dependsOn a component resolves to its children: the role, policy and ServiceAccount.
     const irsaChildren = mocks.resources.filter((r) => r.parent === irsa.urn).map((r) => r.urn);
     expect(irsaChildren.length).toBeGreaterThan(0);
     expect(foundation.dependencies).toEqual(expect.arrayContaining(irsaChildren));
+    expect(helm.inputs).toMatchObject({ chart: 'oathkeeper', name: 'oathkeeper', version: '0.62.1', namespace: 'saas-gateway', repositoryOpts: { repo: 'https://k8s.ory.sh/helm/charts' } });
     expect(helm.inputs.values.maester).toEqual({ enabled: true });
-    expect(helm.inputs.namespace).toBe('saas-gateway');
-  });
-
-  it('deploys the NetworkPolicies around Oathkeeper in the foundation stage', () => {
-    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'third-party-apis-foundation');
-    const policies = foundation.inputs.objs.filter((o: any) => o.kind === 'NetworkPolicy');
-    expect(policies.map((p: any) => p.metadata.name)).toEqual(['saas-fence-gateway-ingress', 'saas-fence-gateway-egress']);
-    expect(policies[0].spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'oathkeeper', 'app.kubernetes.io/instance': 'oathkeeper' });
   });
 
   it('builds a kubeconfig that authenticates with aws eks get-token in the stack region, without a credential', () => {
     const provider = mocks.find('pulumi:providers:kubernetes', 'eks');
+    expect(provider.inputs.enableServerSideApply).toBe('true');
     const kubeconfig = JSON.parse(provider.inputs.kubeconfig);
-    // The exec plugin does not see aws:region from the stack config: the region must be in the args.
     expect(kubeconfig.users[0].user.exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'prod', '--region', 'eu-west-1', '--output', 'json']);
     expect(kubeconfig.users[0].user.token).toBeUndefined();
+  });
+
+  it('names the config key, the module and its exports when the app export does not exist', async () => {
+    const err = await deployEks({ ...eksConfig, appExport: 'noSuchExport' }, ROOT).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(GatewrightError);
+    expect((err as GatewrightError).code).toBe(ErrorCode.INVALID_PROPS);
+    expect((err as GatewrightError).message).toMatch(/^\[gatewright:app\] .*examples\/third-party-apis\.ts exports no function "noSuchExport"; it exports: .*thirdPartyApisOnOathkeeper/);
+  });
+
+  it('names the config key and the path when the module is missing', async () => {
+    const err = (await deployEks({ ...eksConfig, app: 'no/such/app.ts' }, ROOT).catch((e: unknown) => e)) as GatewrightError;
+    expect(err.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(err.message).toContain('[gatewright:app] could not load the app module');
+    expect(err.message).toContain(path.join(ROOT, 'no/such/app.ts'));
   });
 });
 
 describe('stacks/oke', () => {
   const cfg: OkeStackConfig = {
+    app: 'test/pulumi/fixtures/oic-vault-app.ts',
     kubeconfig: pulumi.secret('apiVersion: v1\nkind: Config\n'),
     clusterOcid: 'ocid1.cluster.oc1.eu-frankfurt-1.aaaaaaaacluster',
     compartmentOcid: 'ocid1.compartment.oc1..aaaaaaaacompartment',
-    vaultOcid: 'ocid1.vault.oc1.eu-frankfurt-1.aaaaaaaavault',
-    ociRegion: 'eu-frankfurt-1',
-    clusterCidrs: ['10.0.0.0/16', '10.244.0.0/16', '10.96.0.0/16'],
-    apiServerCidrs: ['10.0.0.10/32'],
-    namespace: 'integrations',
-    traefikNamespace: 'traefik',
-    esoServiceAccount: 'external-secrets-oci',
-    apiHost: 'api.example.com',
-    oicHost: 'myinst.integration.ocp.oraclecloud.com',
-    oicPath: '/ic/api/integration/v2/flows/rest/project/P/ECHO/1.0',
-    idcsUrl: 'https://idcs-abc.identity.oraclecloud.com',
-    issuer: 'https://identity.oraclecloud.com/',
-    certResolver: 'le',
-    vaultSecrets: { clientId: 'oic-client-id', clientSecret: 'oic-client-secret', scope: 'oic-scope' },
-    ciliumFqdnEgress: false,
-    createNamespace: true,
+    createServiceAccounts: true,
+    createNamespaces: true,
+    waitForSecrets: false,
+    installExternalSecrets: false,
   };
-  let outputs: ReturnType<typeof deployOke>;
+  let outputs: Awaited<ReturnType<typeof deployOke>> & Record<string, any>;
   beforeAll(async () => {
-    outputs = deployOke(cfg);
-    await settle(outputs.resources);
+    mocks = harness.fromNow();
+    outputs = await deployOke(cfg, ROOT);
+    await settle();
   });
 
   it('outputs one OCI policy statement per vault secret, for ESO’s workload identity', () => {
@@ -117,12 +152,21 @@ describe('stacks/oke', () => {
     }
   });
 
+  it('creates the chart namespace and the store’s service account, but not Traefik’s namespace', () => {
+    expect(outputs.namespaces).toEqual(['integrations']);
+    expect(mocks.ofType('kubernetes:core/v1:Namespace').map((n) => n.inputs.metadata.name)).not.toContain('traefik');
+    const sa = mocks.find('kubernetes:core/v1:ServiceAccount', 'gatewright-external-secrets-oci');
+    expect(sa.inputs.metadata).toMatchObject({ name: 'external-secrets-oci', namespace: 'integrations' });
+    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'gatewright-foundation');
+    expect(foundation.dependencies).toContain(sa.urn);
+  });
+
   it('deploys the oracle SecretStore with workload principal and the ExternalSecret first, the Traefik Hub routes second', () => {
-    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'oic-on-oke-foundation');
-    const routing = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'oic-on-oke-routing');
+    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'gatewright-foundation');
+    const routing = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'gatewright-routing');
     const store = foundation.inputs.objs.find((o: any) => o.kind === 'SecretStore');
     expect(store.spec.provider.oracle).toEqual({
-      vault: cfg.vaultOcid,
+      vault: 'ocid1.vault.oc1.eu-frankfurt-1.aaaaaaaavault',
       region: 'eu-frankfurt-1',
       principalType: 'Workload',
       serviceAccountRef: { name: 'external-secrets-oci' },
@@ -130,52 +174,55 @@ describe('stacks/oke', () => {
     const es = foundation.inputs.objs.find((o: any) => o.kind === 'ExternalSecret');
     expect(es.spec.data.map((d: any) => d.remoteRef.key).sort()).toEqual(['oic-client-id', 'oic-client-secret', 'oic-scope']);
     expect(routing.inputs.objs.map((o: any) => o.kind)).toEqual(['Middleware', 'Middleware', 'ServersTransport', 'Middleware', 'Middleware', 'Middleware', 'IngressRoute']);
-    const sa = mocks.find('kubernetes:core/v1:ServiceAccount', 'eso-oci');
-    expect(foundation.dependencies).toContain(sa.urn);
+    // No OathkeeperGateway, no Oathkeeper release.
+    expect(mocks.ofType('kubernetes:helm.sh/v4:Chart')).toEqual([]);
   });
 
   it('does not wait for the ExternalSecrets by default: the OCI policy they need is created after the first pulumi up', () => {
-    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'oic-on-oke-foundation');
+    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'gatewright-foundation');
     const es = foundation.inputs.objs.find((o: any) => o.kind === 'ExternalSecret');
     expect(es.metadata.annotations?.['pulumi.com/waitFor']).toBeUndefined();
-  });
-
-  it('fences Traefik: open on its ports, egress to DNS, the API server on 6443 and the internet on 443 outside the cluster', () => {
-    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'oic-on-oke-foundation');
-    const egress = foundation.inputs.objs.find((o: any) => o.metadata.name === 'traefik-fence-gateway-egress');
-    expect(egress.metadata.namespace).toBe('traefik');
-    expect(egress.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.0.10/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] });
-    expect(egress.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: cfg.clusterCidrs } }], ports: [{ protocol: 'TCP', port: 443 }] });
   });
 });
 
 describe('stack config', () => {
-  it('reads the EKS keys from the gatewright namespace', () => {
-    pulumi.runtime.setAllConfig({ 'gatewright:clusterName': 'prod', 'gatewright:clusterCidrs': '["10.0.0.0/16"]' });
-    expect(readEksConfig()).toMatchObject({ clusterName: 'prod', clusterCidrs: ['10.0.0.0/16'], edgeNamespace: 'traefik', installOathkeeper: true, createNamespace: true });
+  it('reads the EKS keys from the gatewright namespace, IRSA by default', () => {
+    pulumi.runtime.setAllConfig({ 'gatewright:clusterName': 'prod', 'gatewright:app': './gateway.ts' });
+    expect(readEksConfig()).toEqual({
+      app: './gateway.ts',
+      appExport: undefined,
+      clusterName: 'prod',
+      secretAccess: 'irsa',
+      createOidcProvider: false,
+      kubeconfig: undefined,
+      createNamespaces: true,
+      waitForSecrets: true,
+      oathkeeperChartVersion: undefined,
+      installExternalSecrets: false,
+    });
   });
 
-  it('reads the OKE kubeconfig as a secret and refuses to run without it', async () => {
+  it('refuses an unknown secret access', () => {
+    pulumi.runtime.setAllConfig({ 'gatewright:clusterName': 'prod', 'gatewright:app': './gateway.ts', 'gatewright:secretAccess': 'keys' });
+    const err = catchError(() => readEksConfig());
+    expect(err.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(err.message).toBe('[gatewright:secretAccess] "keys" is not a secret access. Fix: pulumi config set gatewright:secretAccess irsa (or podIdentity)');
+  });
+
+  it('reads the OKE kubeconfig as a secret, refuses to run without it, and does not wait for secrets by default', async () => {
+    pulumi.runtime.setAllConfig({ 'gatewright:app': './gateway.ts' });
     expect(() => readOkeConfig()).toThrow(/kubeconfig/);
     pulumi.runtime.setAllConfig(
       {
+        'gatewright:app': './gateway.ts',
         'gatewright:kubeconfig': 'apiVersion: v1',
         'gatewright:clusterOcid': 'c',
         'gatewright:compartmentOcid': 'p',
-        'gatewright:vaultOcid': 'v',
-        'gatewright:ociRegion': 'eu-frankfurt-1',
-        'gatewright:clusterCidrs': '["10.0.0.0/16"]',
-        'gatewright:apiServerCidrs': '["10.0.0.10/32"]',
-        'gatewright:apiHost': 'api.example.com',
-        'gatewright:oicHost': 'x.example.com',
-        'gatewright:oicPath': '/p',
-        'gatewright:idcsUrl': 'https://idcs.example.com',
       },
       ['gatewright:kubeconfig'],
     );
     const cfg = readOkeConfig();
     expect(await pulumi.isSecret(cfg.kubeconfig)).toBe(true);
-    expect(cfg.vaultSecrets).toEqual({ clientId: 'oic-client-id', clientSecret: 'oic-client-secret', scope: 'oic-scope' });
-    expect(cfg.waitForSecrets).toBe(false);
+    expect(cfg).toMatchObject({ app: './gateway.ts', clusterOcid: 'c', compartmentOcid: 'p', createServiceAccounts: true, waitForSecrets: false });
   });
 });

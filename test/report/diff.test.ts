@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS, shopEnvironment, type EnvironmentSettings } from '../../examples/multi-environment';
 import { AwsSecretsManagerStore, ClientAuth, ExternalNameBackend, UpstreamCredential, VirtualEndpoint, type SecuredApiProps } from '../../src';
-import { ChangeKind, diffTopologies, renderTopologyDiff, type TopologyChange } from '../../src/report';
+import { ChangeKind, diffTopologies, FindingKind, renderTopologyDiff, type TopologyChange } from '../../src/report';
 import { api, gatewayChart, topologyOf } from './support';
 
 const aws = AwsSecretsManagerStore.fromClusterSecretStore('aws-secrets-manager');
@@ -27,13 +27,20 @@ describe('security diff', () => {
     expect(renderTopologyDiff(d)).toContain('No change to the attack surface');
   });
 
-  it('reports new and removed routes, a new public one as high', () => {
+  it('reports new and removed routes, a new public one at the severity the report gives it', () => {
     const head = one({}, ({ chart, gateway }) => {
       api(chart, gateway, 'status', { clientAuth: ClientAuth.none(), scopes: [] });
       api(chart, gateway, 'invoices');
+      api(chart, gateway, 'webhooks', { clientAuth: ClientAuth.none(), scopes: [], methods: ['POST'] });
     });
-    expect(kinds(changes(one(), head))).toEqual(['route-added:high', 'route-added:medium']);
-    expect(kinds(changes(head, one()))).toEqual(['route-removed:info', 'route-removed:info']);
+    const cs = changes(one(), head);
+    expect(cs.map((c) => `${c.kind}:${c.severity} ${c.location}`)).toEqual([
+      'route-added:high api.example.com/webhooks',
+      'route-added:medium api.example.com/status',
+      'route-added:medium api.example.com/invoices',
+    ]);
+    expect(cs[0].raises).toEqual([{ kind: FindingKind.PUBLIC_ROUTE, severity: 'high' }]);
+    expect(kinds(changes(head, one()))).toEqual(['route-removed:info', 'route-removed:info', 'route-removed:info']);
   });
 
   it('reports a route that became public as high', () => {

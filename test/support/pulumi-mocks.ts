@@ -23,11 +23,31 @@ export interface PulumiMockHarness {
   find(type: string, suffix: string): RegisteredResource;
   /** Calls to provider functions (invokes), by token. */
   readonly calls: { token: string; inputs: Record<string, any> }[];
+  /** A view of only the resources registered from now on, for a file that deploys twice under the same names. */
+  fromNow(): Pick<PulumiMockHarness, 'resources' | 'ofType' | 'find'>;
+}
+
+function viewOf(all: RegisteredResource[], from: number): Pick<PulumiMockHarness, 'resources' | 'ofType' | 'find'> {
+  const current = () => all.slice(from);
+  const ofType = (type: string) => current().filter((r) => r.type === type);
+  return {
+    get resources() {
+      return current();
+    },
+    ofType,
+    find(type, suffix) {
+      const found = ofType(type).filter((r) => r.name.endsWith(suffix));
+      if (found.length !== 1) throw new Error(`expected one ${type} named *${suffix}, found: ${ofType(type).map((r) => r.name).join(', ') || 'none'}`);
+      return found[0];
+    },
+  };
 }
 
 /** Outputs the mocked cloud returns for each resource type, besides the inputs. */
 function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   switch (type) {
+    case 'aws:iam/openIdConnectProvider:OpenIdConnectProvider':
+      return { ...inputs, arn: `arn:aws:iam::123456789012:oidc-provider/${String(inputs.url).replace(/^https:\/\//, '')}` };
     case 'aws:iam/role:Role':
       return { ...inputs, name: `${name}-1234567`, arn: `arn:aws:iam::123456789012:role/${name}-1234567` };
     case 'kubernetes:yaml/v2:ConfigGroup': {
@@ -82,16 +102,13 @@ export function installPulumiMocks(invokeResults: Record<string, Record<string, 
       callback(err, resp);
     });
 
-  const ofType = (type: string) => resources.filter((r) => r.type === type);
+  const all = viewOf(resources, 0);
   return {
     resources,
     calls,
-    ofType,
-    find(type, suffix) {
-      const found = ofType(type).filter((r) => r.name.endsWith(suffix));
-      if (found.length !== 1) throw new Error(`expected one ${type} named *${suffix}, found: ${ofType(type).map((r) => r.name).join(', ') || 'none'}`);
-      return found[0];
-    },
+    ofType: all.ofType,
+    find: all.find,
+    fromNow: () => viewOf(resources, resources.length),
   };
 }
 
@@ -100,8 +117,13 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((v) => resolve(v)));
 }
 
-/** Lets every pending registration finish before asserting on the recorder. */
-export async function settle(...outputs: pulumi.Output<unknown>[]): Promise<void> {
-  await Promise.all(outputs.map(valueOf));
-  await new Promise((r) => setTimeout(r, 50));
+/**
+ * Lets every pending registration finish before asserting on the recorder: resolves the given
+ * outputs, then waits until the Pulumi runtime has no RPC in flight (its own drain, the one
+ * `pulumi up` waits on before exiting), so no timing guess is involved.
+ */
+export async function settle(...outputs: pulumi.Input<unknown>[]): Promise<void> {
+  await Promise.all(outputs.map((o) => valueOf(pulumi.output(o))));
+  const settings = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
+  await settings.waitForRPCs();
 }

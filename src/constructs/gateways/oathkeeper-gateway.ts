@@ -45,7 +45,9 @@ export enum MaesterNamespaces {
 
 /** File format of the rules file in {@link OathkeeperRuleDelivery.CONFIG_MAP} mode. */
 export enum OathkeeperRulesFormat {
+  /** `rules.json`. */
   JSON = 'json',
+  /** `rules.yaml`. */
   YAML = 'yaml',
 }
 
@@ -152,7 +154,9 @@ export class OathkeeperGateway extends Construct implements IGateway {
   readonly rulesConfigMap?: ApiObject;
   /** Name of our rules ConfigMap, which the Helm values mount (`CONFIG_MAP` delivery only). */
   readonly rulesConfigMapName?: string;
+  /** How the access rules reach Oathkeeper. */
   readonly ruleDelivery: OathkeeperRuleDelivery;
+  /** How `match.url` patterns are written and compared. */
   readonly matchingStrategy: MatchingStrategy;
 
   private readonly model: GatewayModel;

@@ -171,9 +171,11 @@ export class OAuth2ProxyAuth extends Construct {
   readonly middlewareName: string;
   /** In-cluster URL of the forward-auth endpoint. */
   readonly authAddress: string;
+  /** Namespace OAuth2 Proxy runs in (undefined: the chart sets none). */
   readonly namespace?: string;
   /** The Deployment and Service. */
   readonly deployment: ApiObject;
+  /** The Service in front of OAuth2 Proxy. */
   readonly service: ApiObject;
 
   private readonly name: string;

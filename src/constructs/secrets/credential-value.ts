@@ -29,6 +29,7 @@ export class CredentialValue {
     return this.model;
   }
 
+  /** Names the kind of value, never the value itself (a plaintext stays out of logs). */
   toString(): string {
     return this.model.kind === 'unsafePlaintext' ? 'CredentialValue(unsafePlaintext)' : `CredentialValue(${this.model.kind})`;
   }

@@ -3,19 +3,38 @@ import type { OathkeeperPorts } from './config';
 
 /** Container resources, in Kubernetes quantities. */
 export interface OathkeeperResources {
-  readonly requests?: { readonly cpu?: string; readonly memory?: string };
-  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+  /** What the scheduler reserves. */
+  readonly requests?: {
+    /** CPU, e.g. `100m`. */
+    readonly cpu?: string;
+    /** Memory, e.g. `64Mi`. */
+    readonly memory?: string;
+  };
+  /** What the container may use at most. */
+  readonly limits?: {
+    /** CPU, e.g. `500m`. */
+    readonly cpu?: string;
+    /** Memory, e.g. `256Mi`. */
+    readonly memory?: string;
+  };
 }
 
+/** Horizontal pod autoscaling of Oathkeeper on CPU. */
 export interface OathkeeperAutoscaling {
+  /** Fewest replicas. */
   readonly minReplicas: number;
+  /** Most replicas. */
   readonly maxReplicas: number;
   /** Average CPU utilization (percent of requests) to scale at. */
   readonly targetCpuUtilization: number;
 }
 
-/** The chart version the values are written for; the Pulumi components pin it. */
-export const OATHKEEPER_CHART_VERSION = '0.62.0';
+/**
+ * The chart version the values are written for; the Pulumi components pin it. ory/k8s publishes
+ * the chart at its release tag (`v0.62.1`); the Chart.yaml in git at that tag still reads 0.62.0
+ * because the release job bumps it after tagging.
+ */
+export const OATHKEEPER_CHART_VERSION = '0.62.1';
 /** The Oathkeeper release that chart deploys (its `appVersion`). */
 export const OATHKEEPER_VERSION = 'v26.2.0';
 

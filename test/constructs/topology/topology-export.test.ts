@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { oicOnOke } from '../../../examples/oic-on-oke';
-import { accessTopologySchema, TOPOLOGY_OUT_ENV } from '../../../src';
+import { TOPOLOGY_OUT_ENV } from '../../../src';
+import { accessTopologySchema } from '../../../src/model';
 import { collectTopology } from '../../../src/report';
 
 describe('TopologyExport', () => {

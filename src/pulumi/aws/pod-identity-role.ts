@@ -1,4 +1,5 @@
-import * as aws from '@pulumi/aws';
+import * as eks from '@pulumi/aws/eks';
+import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { podIdentityTrustPolicy } from './aws-policies';
 import { permissionPolicyJson, type SecretReadGrantArgs } from './irsa-role';
@@ -16,18 +17,24 @@ export interface PodIdentityRoleArgs extends SecretReadGrantArgs {
 /**
  * The EKS Pod Identity alternative to {@link IrsaRole}: the same exact permission policy, a
  * trust policy for `pods.eks.amazonaws.com` pinned by session tags to one cluster, namespace and
- * service account, and an `aws.eks.PodIdentityAssociation`. No annotation is needed.
+ * service account, and an `eks.PodIdentityAssociation`. No annotation is needed.
  *
  * Pod Identity gives credentials to the *pod's own* service account only: with External
  * Secrets Operator, associate ESO's controller service account and leave the SecretStore's
  * `serviceAccountName` unset (ESO then uses its own credentials).
  */
 export class PodIdentityRole extends pulumi.ComponentResource {
-  readonly role: aws.iam.Role;
+  /** The IAM role. */
+  readonly role: iam.Role;
+  /** ARN of the role. */
   readonly roleArn: pulumi.Output<string>;
-  readonly policy: aws.iam.RolePolicy;
-  readonly association: aws.eks.PodIdentityAssociation;
+  /** The inline permission policy. */
+  readonly policy: iam.RolePolicy;
+  /** The Pod Identity association of the role with the service account. */
+  readonly association: eks.PodIdentityAssociation;
+  /** Trust policy JSON, for review. */
   readonly trustPolicy: pulumi.Output<string>;
+  /** Permission policy JSON, for review. */
   readonly permissionPolicy: pulumi.Output<string>;
 
   constructor(name: string, args: PodIdentityRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -36,10 +43,10 @@ export class PodIdentityRole extends pulumi.ComponentResource {
       JSON.stringify(podIdentityTrustPolicy({ accountId, clusterName, namespace: args.namespace, serviceAccountName: args.serviceAccountName })),
     );
     this.permissionPolicy = permissionPolicyJson(args);
-    this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: this.trustPolicy, description: `gatewright: ${args.namespace}/${args.serviceAccountName} reads its referenced secrets` }, { parent: this });
-    this.policy = new aws.iam.RolePolicy(`${name}-read-secrets`, { role: this.role.name, policy: this.permissionPolicy }, { parent: this });
+    this.role = new iam.Role(`${name}-role`, { assumeRolePolicy: this.trustPolicy, description: `gatewright: ${args.namespace}/${args.serviceAccountName} reads its referenced secrets` }, { parent: this });
+    this.policy = new iam.RolePolicy(`${name}-read-secrets`, { role: this.role.name, policy: this.permissionPolicy }, { parent: this });
     this.roleArn = this.role.arn;
-    this.association = new aws.eks.PodIdentityAssociation(
+    this.association = new eks.PodIdentityAssociation(
       `${name}-association`,
       { clusterName: args.clusterName, namespace: args.namespace, serviceAccount: args.serviceAccountName, roleArn: this.roleArn },
       { parent: this, dependsOn: [this.policy] },

@@ -1,4 +1,4 @@
-import { ErrorCode, GatewrightError } from '../model';
+import { ErrorCode, GatewrightError } from '../../model';
 
 /** An IAM policy document, as AWS reads it. */
 export interface IamPolicyDocument {

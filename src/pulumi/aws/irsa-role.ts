@@ -1,10 +1,11 @@
-import * as aws from '@pulumi/aws';
-import * as k8s from '@pulumi/kubernetes';
+import * as iam from '@pulumi/aws/iam';
+import { ServiceAccount, ServiceAccountPatch } from '@pulumi/kubernetes/core/v1';
+import type { Provider } from '@pulumi/kubernetes/provider';
 import * as pulumi from '@pulumi/pulumi';
-import { ErrorCode, GatewrightError } from '../model';
+import { ErrorCode, GatewrightError } from '../../model';
 import { irsaTrustPolicy, secretsReadPolicy, type S3ObjectRef } from './aws-policies';
 import type { IConstruct } from 'constructs';
-import { collectReferencedSecrets, collectSecretStores, secretsManagerArns, type ReferencedSecret, type SecretStoreDescriptor } from './referenced-secrets';
+import { collectReferencedSecrets, collectSecretStores, secretsManagerArns, type ReferencedSecret, type SecretStoreDescriptor } from '../referenced-secrets';
 
 /** Annotation the EKS pod identity webhook reads to inject the role into a pod. */
 export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
@@ -51,7 +52,7 @@ export interface SecretReadGrantArgs {
 export interface IrsaRoleArgs extends SecretReadGrantArgs {
   /** ARN of the cluster's IAM OIDC provider. */
   readonly oidcProviderArn: pulumi.Input<string>;
-  /** The cluster's OIDC issuer URL (`aws.eks.getClusterOutput(...).identities[0].oidcs[0].issuer`). */
+  /** The cluster's OIDC issuer URL (`eks.getClusterOutput(...).identities[0].oidcs[0].issuer`). */
   readonly oidcIssuerUrl: pulumi.Input<string>;
   /** Namespace of the service account. */
   readonly namespace: string;
@@ -66,7 +67,7 @@ export interface IrsaRoleArgs extends SecretReadGrantArgs {
    * Kubernetes provider for the ServiceAccount.
    * @default - required unless serviceAccountMode is NONE
    */
-  readonly provider?: k8s.Provider;
+  readonly provider?: Provider;
   /**
    * What the ServiceAccount must wait for, typically its Namespace.
    * @default []
@@ -100,11 +101,16 @@ export class IrsaRole extends pulumi.ComponentResource {
   /**
    * One role per AWS Secrets Manager `SecretStore` in `chart` that authenticates as a service
    * account (`auth.jwt.serviceAccountRef`), each granted exactly the secrets read through that
-   * store. The grants are computed from the construct tree, never listed by hand.
+   * store. The grants are computed from the construct tree, never listed by hand. A store
+   * nothing reads through gets no role (it would grant nothing).
    */
   static forChart(chart: IConstruct, args: IrsaRolesForChartArgs, opts: pulumi.ComponentResourceOptions = {}): IrsaRole[] {
     const secrets = collectReferencedSecrets(chart);
-    const stores = collectSecretStores(chart).filter((store) => store.provider === 'awsSecretsManager' && store.serviceAccountName && store.namespace);
+    const readThrough = (store: SecretStoreDescriptor) =>
+      secrets.filter((s) => s.store.name === store.name && s.store.kind === store.kind && s.store.namespace === store.namespace);
+    const stores = collectSecretStores(chart).filter(
+      (store) => store.provider === 'awsSecretsManager' && store.serviceAccountName && store.namespace && readThrough(store).length > 0,
+    );
     // Stores of one name in several namespaces (one chart per team or environment) need distinct
     // Pulumi names; a name used once keeps the short form, so existing stacks do not replace roles.
     const nameOf = (store: SecretStoreDescriptor) =>
@@ -118,7 +124,7 @@ export class IrsaRole extends pulumi.ComponentResource {
               ...args,
               namespace: store.namespace!,
               serviceAccountName: store.serviceAccountName!,
-              secrets: secrets.filter((s) => s.store.name === store.name && s.store.kind === store.kind && s.store.namespace === store.namespace),
+              secrets: readThrough(store),
             },
             opts,
           ),
@@ -126,17 +132,17 @@ export class IrsaRole extends pulumi.ComponentResource {
   }
 
   /** The IAM role. */
-  readonly role: aws.iam.Role;
+  readonly role: iam.Role;
   /** ARN of the role. */
   readonly roleArn: pulumi.Output<string>;
   /** The inline permission policy. */
-  readonly policy: aws.iam.RolePolicy;
+  readonly policy: iam.RolePolicy;
   /** Trust policy JSON, for review. */
   readonly trustPolicy: pulumi.Output<string>;
   /** Permission policy JSON, for review. */
   readonly permissionPolicy: pulumi.Output<string>;
   /** The ServiceAccount (CREATE) or its patch (PATCH). */
-  readonly serviceAccount?: k8s.core.v1.ServiceAccount | k8s.core.v1.ServiceAccountPatch;
+  readonly serviceAccount?: ServiceAccount | ServiceAccountPatch;
 
   constructor(name: string, args: IrsaRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('gatewright:eks:IrsaRole', name, {}, opts);
@@ -147,22 +153,22 @@ export class IrsaRole extends pulumi.ComponentResource {
         path: `gatewright:eks:IrsaRole/${name}`,
         field: 'provider',
         problem: `is required to ${mode} the ServiceAccount`,
-        fix: 'pass a k8s.Provider for the cluster, or serviceAccountMode: ServiceAccountMode.NONE and annotate the service account yourself',
+        fix: 'pass a Provider for the cluster, or serviceAccountMode: ServiceAccountMode.NONE and annotate the service account yourself',
       });
     }
     this.trustPolicy = pulumi.all([args.oidcProviderArn, args.oidcIssuerUrl]).apply(([oidcProviderArn, oidcIssuerUrl]) =>
       JSON.stringify(irsaTrustPolicy({ oidcProviderArn, oidcIssuerUrl, namespace: args.namespace, serviceAccountName: args.serviceAccountName })),
     );
     this.permissionPolicy = permissionPolicyJson(args);
-    this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: this.trustPolicy, description: `gatewright: ${args.namespace}/${args.serviceAccountName} reads its referenced secrets` }, { parent: this });
-    this.policy = new aws.iam.RolePolicy(`${name}-read-secrets`, { role: this.role.name, policy: this.permissionPolicy }, { parent: this });
+    this.role = new iam.Role(`${name}-role`, { assumeRolePolicy: this.trustPolicy, description: `gatewright: ${args.namespace}/${args.serviceAccountName} reads its referenced secrets` }, { parent: this });
+    this.policy = new iam.RolePolicy(`${name}-read-secrets`, { role: this.role.name, policy: this.permissionPolicy }, { parent: this });
     this.roleArn = this.role.arn;
 
     const metadata = { name: args.serviceAccountName, namespace: args.namespace, annotations: { [IRSA_ROLE_ANNOTATION]: this.roleArn } };
     // The policy must exist before a pod can use the annotation, or the first sync fails with AccessDenied.
     const saOpts = { parent: this, provider: args.provider, dependsOn: [this.policy, ...(args.serviceAccountDependsOn ?? [])] };
-    if (mode === ServiceAccountMode.CREATE) this.serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata }, saOpts);
-    if (mode === ServiceAccountMode.PATCH) this.serviceAccount = new k8s.core.v1.ServiceAccountPatch(`${name}-sa`, { metadata }, saOpts);
+    if (mode === ServiceAccountMode.CREATE) this.serviceAccount = new ServiceAccount(`${name}-sa`, { metadata }, saOpts);
+    if (mode === ServiceAccountMode.PATCH) this.serviceAccount = new ServiceAccountPatch(`${name}-sa`, { metadata }, saOpts);
 
     this.registerOutputs({ roleArn: this.roleArn, trustPolicy: this.trustPolicy, permissionPolicy: this.permissionPolicy });
   }
