@@ -106,7 +106,8 @@ export interface GatewrightStackArgs {
  *    IRSA roles, a Pod Identity role, OKE IAM policy statements) — computed from the construct tree;
  * 3. the foundation (stores, ExternalSecrets, Services, NetworkPolicies, workloads), waiting
  *    until every ExternalSecret is Ready;
- * 4. Oathkeeper for each OathkeeperGateway, at a pinned chart version;
+ * 4. Oathkeeper for each OathkeeperGateway, at a pinned chart version — not awaited when its
+ *    rules come through oathkeeper-maester, whose rules ConfigMap appears only after step 5;
  * 5. the routes (Traefik and Oathkeeper objects), last — and first to go on `pulumi destroy`.
  */
 export class GatewrightStack extends pulumi.ComponentResource {
@@ -183,7 +184,19 @@ export class GatewrightStack extends pulumi.ComponentResource {
             releases.push(
               new HelmChart(
                 gateways.length === 1 ? `${name}-oathkeeper` : `${name}-oathkeeper-${g.namespace}`,
-                { chart: OATHKEEPER_CHART.chart, name: release, version, namespace: g.namespace, repositoryOpts: { repo: OATHKEEPER_CHART.repo }, values: g.values },
+                {
+                  chart: OATHKEEPER_CHART.chart,
+                  name: release,
+                  version,
+                  namespace: g.namespace,
+                  repositoryOpts: { repo: OATHKEEPER_CHART.repo },
+                  values: g.values,
+                  // With maester delivery the chart mounts `<release>-rules`, which maester writes
+                  // only once it reconciles a Rule, and the Rules are applied after the chart: waiting
+                  // for Oathkeeper to be ready here would wait forever on the first deploy. The
+                  // release only has to exist (with the Rule CRD) before the routing stage.
+                  ...(g.maester || args.skipAwait ? { skipAwait: true } : {}),
+                },
                 { ...child, dependsOn: [foundation] },
               ),
             );
@@ -214,7 +227,7 @@ interface OathkeeperGatewayLike {
  * The OathkeeperGateways of the app with their namespace and Helm values. Duck-typed (engine and
  * `helmValues`), so a second copy of gatewright in node_modules does not hide a gateway.
  */
-function oathkeeperGateways(app: App): { path: string; namespace: string; values: Record<string, unknown> }[] {
+function oathkeeperGateways(app: App): { path: string; namespace: string; values: Record<string, unknown>; maester: boolean }[] {
   const found = app.node
     .findAll()
     .filter((c: IConstruct) => {
@@ -233,7 +246,9 @@ function oathkeeperGateways(app: App): { path: string; namespace: string; values
           fix: 'set namespace on the gateway or on its chart',
         });
       }
-      return { path: c.node.path, namespace, values: g.helmValues() };
+      const values = g.helmValues();
+      const maester = (values.maester as { enabled?: boolean } | undefined)?.enabled === true;
+      return { path: c.node.path, namespace, values, maester };
     });
   const byNamespace = new Map<string, string>();
   for (const g of found) {

@@ -199,6 +199,39 @@ describe('GatewrightStack chart versions and Oathkeeper releases', () => {
     );
   });
 
+  // Issue 11 §2.2: with maester delivery the chart mounts ConfigMap `<release>-rules`, which
+  // maester writes when it reconciles the first Rule; Oathkeeper cannot start before that. The
+  // Rules go in the routing stage, after the release, so the release must not be awaited — and
+  // the routing stage must still come after it (the Rule CRD is in the chart).
+  it('§2.2 does not wait for Oathkeeper to be ready when maester delivers the rules, and applies the Rules after the release', async () => {
+    const mocks = harness.fromNow();
+    const stack = new GatewrightStack('maester', { app: (app) => thirdPartyApisOnOathkeeper(app), provider });
+    await settle(stack.resources);
+    const release = mocks.find('kubernetes:helm.sh/v4:Chart', 'maester-oathkeeper');
+    expect(release.inputs.values.maester).toEqual({ enabled: true });
+    expect(release.inputs.skipAwait).toBe(true);
+    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'maester-foundation');
+    const routing = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'maester-routing');
+    expect(release.dependencies).toContain(foundation.urn);
+    expect(routing.dependencies).toContain(release.urn);
+    expect(routing.inputs.objs.filter((o: any) => o.kind === 'Rule').length).toBeGreaterThan(0);
+    // Nothing in the foundation is the rules ConfigMap maester owns.
+    expect(foundation.inputs.objs.filter((o: any) => o.kind === 'ConfigMap').map((o: any) => o.metadata.name)).not.toContain('oathkeeper-rules');
+  });
+
+  it('waits for Oathkeeper when its rules are gatewright’s own ConfigMap, deployed in the foundation before the release', async () => {
+    const mocks = harness.fromNow();
+    const stack = new GatewrightStack('configmap', { app: awsApp('orders-eso'), provider });
+    await settle(stack.resources);
+    const release = mocks.find('kubernetes:helm.sh/v4:Chart', 'configmap-oathkeeper');
+    expect(release.inputs.values.maester).toEqual({ enabled: false });
+    expect(release.inputs.skipAwait).toBeUndefined();
+    const foundation = mocks.find('kubernetes:yaml/v2:ConfigGroup', 'configmap-foundation');
+    const rulesName = release.inputs.values.oathkeeper.accessRulesOverride.nameOverride;
+    expect(foundation.inputs.objs.find((o: any) => o.kind === 'ConfigMap' && o.metadata.name === rulesName)).toBeDefined();
+    expect(release.dependencies).toContain(foundation.urn);
+  });
+
   it('installs no Oathkeeper when told not to', async () => {
     const mocks = harness.fromNow();
     const stack = new GatewrightStack('no-oathkeeper', { app: (app) => thirdPartyApisOnOathkeeper(app), provider, oathkeeper: { install: false } });
