@@ -68,6 +68,24 @@ export const FORWARDING_HEADERS: readonly string[] = [
   'X-Forwarded-Prefix',
   'X-Forwarded-Server',
   'X-Real-Ip',
+  // What Traefik's forwardAuth tells an authentication server about the original request; a
+  // backend that reads them would be told another method or URL than the one authorized.
+  'X-Forwarded-Method',
+  'X-Forwarded-Uri',
+];
+
+/**
+ * The forwarding headers a gateway writes itself under {@link ForwardingHeaderPolicy.OVERWRITE}
+ * (Traefik's own set): from the connection it accepted, or, from a trusted hop, extending that
+ * hop's copies. Every other entry of {@link FORWARDING_HEADERS} is removed.
+ */
+export const GATEWAY_WRITTEN_FORWARDING_HEADERS: readonly string[] = [
+  'X-Forwarded-For',
+  'X-Forwarded-Host',
+  'X-Forwarded-Proto',
+  'X-Forwarded-Port',
+  'X-Forwarded-Server',
+  'X-Real-Ip',
 ];
 
 /**
@@ -211,9 +229,11 @@ export function planRequestTransformation(route: ApiRouteModel, context: Gateway
   for (const h of METHOD_OVERRIDE_HEADERS) add(h, HeaderRemovalReason.REQUEST_OVERRIDE);
   for (const h of context.stripRequestHeaders ?? []) add(h, HeaderRemovalReason.CONFIGURED);
   const forwarding = route.forwardingHeaders === 'hide' ? ForwardingHeaderPolicy.HIDE : ForwardingHeaderPolicy.OVERWRITE;
-  // The gateway writes X-Forwarded-* itself; `Forwarded` and the prefix are facts it does not
-  // vouch for, so a caller's copies go either way.
-  for (const h of forwarding === ForwardingHeaderPolicy.HIDE ? FORWARDING_HEADERS : ['Forwarded', 'X-Forwarded-Prefix']) add(h, HeaderRemovalReason.FORWARDING);
+  // The gateway writes X-Forwarded-* itself; `Forwarded`, the prefix and forwardAuth's facts are
+  // headers it does not vouch for, so a caller's copies go either way.
+  for (const h of FORWARDING_HEADERS) {
+    if (forwarding === ForwardingHeaderPolicy.HIDE || !GATEWAY_WRITTEN_FORWARDING_HEADERS.some((w) => sameHeader(w, h))) add(h, HeaderRemovalReason.FORWARDING);
+  }
 
   const removeQuery: string[] = [];
   if (route.clientAuth.kind === 'jwt') removeQuery.push('access_token');

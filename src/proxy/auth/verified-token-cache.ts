@@ -4,6 +4,8 @@ interface CachedToken {
   readonly payload: JWTPayload;
   /** Epoch ms after which the entry is useless (exp plus tolerance). */
   readonly expiresAt: number;
+  /** The key the signature was verified with (`VerificationKey.id`). */
+  readonly keyId: string;
 }
 
 /**
@@ -26,13 +28,18 @@ export class VerifiedTokenCache {
     return hit.payload;
   }
 
-  set(token: string, payload: JWTPayload, expiresAt: number): void {
+  set(token: string, payload: JWTPayload, expiresAt: number, keyId: string): void {
     if (this.maxEntries === 0) return;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
-    this.entries.set(token, { payload, expiresAt });
+    this.entries.set(token, { payload, expiresAt, keyId });
+  }
+
+  /** Drops every token verified with one of these keys: they left their JWKS (revoked or rotated out). */
+  dropVerifiedWith(keyIds: ReadonlySet<string>): void {
+    for (const [token, entry] of this.entries) if (keyIds.has(entry.keyId)) this.entries.delete(token);
   }
 
   clear(): void {

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { Injection } from '../upstream/credential-injector';
 import { forwardableResponseHeaders } from '../upstream/upstream-headers';
 import type { CompiledRoute } from '../routing/compiled-route';
+import { upstreamBody } from './body-limit';
 import { CloseSignal } from './close-signal';
 
 /** Methods whose request can be sent again after a 401 (RFC 9110 §9.2.2), when bodiless. */
@@ -50,7 +51,7 @@ export async function forwardUpstream(
         path: attempt.path,
         method: req.method as Dispatcher.HttpMethod,
         headers: attempt.headers,
-        body: hasBody ? req : undefined,
+        body: hasBody ? upstreamBody(req, route) : undefined,
         headersTimeout: route.timeoutMs,
         bodyTimeout: route.timeoutMs,
         signal: abandoned as unknown as Dispatcher.RequestOptions['signal'],

@@ -10,7 +10,9 @@ export class ProxyMetrics {
   private readonly duration: Histogram<'route' | 'mode'>;
   readonly tokenRequests: Counter<'credential' | 'result'>;
   readonly jwtCache: Counter<'result'>;
+  readonly tokenStore: Counter<'credential' | 'outcome'>;
   readonly inFlight: Gauge;
+  readonly webSocketsOpen: Gauge;
   // Label children cached per label set: prom-client hashes label objects on every call otherwise.
   private readonly children = new Map<string, { readonly count: { inc(): void }; readonly duration: { observe(v: number): void } }>();
 
@@ -37,11 +39,18 @@ export class ProxyMetrics {
     });
     this.jwtCache = new Counter({
       name: 'gatewright_proxy_jwt_cache_total',
-      help: 'Verified-token cache lookups by result (hit, miss).',
+      help: 'Verified-token cache lookups by result: hit, miss (a signature verification), shared (joined the verification of the same token under way).',
       labelNames: ['result'],
       registers: [this.registry],
     });
-    this.inFlight = new Gauge({ name: 'gatewright_proxy_in_flight_requests', help: 'Requests being handled.', registers: [this.registry] });
+    this.tokenStore = new Counter({
+      name: 'gatewright_proxy_token_store_total',
+      help: 'OAuth tokens obtained through the shared token store, by upstream credential and outcome: shared (another replica\'s token), fetched (requested and stored), waited (for a replica holding the lock), unavailable (store skipped: requested alone).',
+      labelNames: ['credential', 'outcome'],
+      registers: [this.registry],
+    });
+    this.inFlight = new Gauge({ name: 'gatewright_proxy_in_flight_requests', help: 'Requests being handled, open WebSockets included.', registers: [this.registry] });
+    this.webSocketsOpen = new Gauge({ name: 'gatewright_proxy_websockets_open', help: 'WebSocket connections piped to backends.', registers: [this.registry] });
   }
 
   /** Reports the number of cached verified tokens (`gatewright_proxy_jwt_cache_entries`). */

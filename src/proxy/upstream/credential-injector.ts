@@ -22,16 +22,18 @@ type Step =
   | { readonly kind: 'basic'; readonly username: CredentialValueModel; readonly password: CredentialValueModel }
   | { readonly kind: 'oauth'; readonly source: OAuthTokenSource };
 
+/** Nothing injected (a TRACE, which must not carry credentials). */
+export const NO_INJECTION: Injection = Object.freeze({ headers: Object.freeze({}) as Record<string, string>, query: [] });
+
 /**
  * A route's upstream credentials, compiled once: header(s) with prefix, query parameters,
  * BasicAuth and OAuth2 client-credentials tokens, applied in declaration order (a later
  * `Authorization` wins). Values are resolved per request so rotated Secrets apply at once.
+ * Which caller headers are removed first is the request transformation's decision.
  */
 export class CredentialInjector {
-  /** Lower-case headers this injector sets: any caller-supplied copy is dropped. */
-  readonly headerNames: ReadonlySet<string>;
-  /** Query parameters this injector sets: any caller-supplied copy is dropped. */
-  readonly queryNames: ReadonlySet<string>;
+  /** Whether a credential travels in the query string (which a forwardAuth answer cannot set). */
+  readonly usesQuery: boolean;
   private readonly steps: Step[];
   private readonly hasOauth: boolean;
 
@@ -40,27 +42,19 @@ export class CredentialInjector {
     private readonly secrets: SecretResolver,
     tokenSourceFor: (c: Extract<UpstreamCredentialModel, { kind: 'oauth2ClientCredentials' }>) => OAuthTokenSource,
   ) {
-    const headerNames = new Set<string>();
-    const queryNames = new Set<string>();
     this.steps = credentials.map((c): Step => {
       switch (c.kind) {
         case 'header':
-          headerNames.add(c.name.toLowerCase());
           return { kind: 'header', name: c.name.toLowerCase(), prefix: c.prefix, value: c.value };
         case 'queryParam':
-          queryNames.add(c.name);
           return { kind: 'query', name: c.name, value: c.value };
         case 'basicAuth':
-          headerNames.add('authorization');
           return { kind: 'basic', username: c.username, password: c.password };
         case 'oauth2ClientCredentials':
-          headerNames.add('authorization');
-          for (const h of Object.keys(c.forwardHeaders)) headerNames.add(h.toLowerCase());
           return { kind: 'oauth', source: tokenSourceFor(c) };
       }
     });
-    this.headerNames = headerNames;
-    this.queryNames = queryNames;
+    this.usesQuery = this.steps.some((s) => s.kind === 'query');
     this.hasOauth = this.steps.some((s) => s.kind === 'oauth');
   }
 
