@@ -92,6 +92,9 @@ export const proxyConfigSchema = z.object({
        */
       clientIdleSeconds: z.number().int().min(1).max(3600).default(95),
     })
+    .refine((t) => t.requestSeconds === 0 || t.requestHeadersSeconds <= t.requestSeconds, {
+      message: 'requestHeadersSeconds must not exceed requestSeconds (the head is part of the request); raise requestSeconds or set it to 0',
+    })
     .default({ requestHeadersSeconds: 60, requestSeconds: 300, clientIdleSeconds: 95 }),
   limits: z
     .object({

@@ -57,7 +57,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     expect(fa.metadata.namespace).toBe('edge');
     expect(fa.spec).toEqual({
       forwardAuth: {
-        address: 'http://gateway-proxy.edge.svc.cluster.local:8080/_gatewright/forward-auth/crm',
+        address: 'http://gateway-proxy.edge.svc.cluster.local:8081/_gatewright/forward-auth/crm',
         trustForwardHeader: false,
         authResponseHeaders: ['Authorization'],
       },
@@ -243,7 +243,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
 
   it('uses a ReferenceProxy passed in, in another namespace, for the forwardAuth address', () => {
     const chart = testChart('edge');
-    const proxy = new ReferenceProxy(chart, 'auth', { namespace: 'gatewright', port: 8000, forwardAuthPath: '/fa' });
+    const proxy = new ReferenceProxy(chart, 'auth', { namespace: 'gatewright', port: 8000, forwardAuthPort: 8001, forwardAuthPath: '/fa' });
     const gateway = new TraefikGateway(chart, 'gateway', { proxy });
     new SecuredApi(chart, 'orders', {
       gateway,
@@ -253,7 +253,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
       clientAuth: JWT(),
     });
     const objects = synthObjects(chart);
-    expect(findObject(objects, 'Middleware', 'orders-forward-auth').spec.forwardAuth.address).toBe('http://auth.gatewright.svc.cluster.local:8000/fa/orders');
+    expect(findObject(objects, 'Middleware', 'orders-forward-auth').spec.forwardAuth.address).toBe('http://auth.gatewright.svc.cluster.local:8001/fa/orders');
     expect(findObject(objects, 'IngressRoute', 'orders').spec.routes[0].services[0]).toMatchObject({ name: 'orders', namespace: 'shop', port: 8080, scheme: 'http' });
     expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['auth']);
     expect(gateway.proxy).toBe(proxy);

@@ -52,7 +52,8 @@ export class TraefikGateway extends Construct implements IGateway {
 
   /** @internal */
   _addRoute(api: Construct, route: ApiRouteModel): void {
-    const endpoint = { host: this.proxy.serviceHost, port: this.proxy.port, path: this.proxy.forwardAuthPath };
+    // The proxy's forwardAuth listener, a port of its own: never the traffic port.
+    const endpoint = { host: this.proxy.serviceHost, port: this.proxy.forwardAuthPort, path: this.proxy.forwardAuthPath };
     const rendered = renderTraefikRoute(this.model, route, endpoint, crossNamespaceOf(this.model, route));
     this.registry.add(route);
     if (rendered.usesForwardAuth) this.proxy.addRoute(route, api.node.path, 'forwardAuth');

@@ -22,6 +22,9 @@ export function createHttpServer(
       keepAliveTimeout: config.timeouts.clientIdleSeconds * 1000,
       headersTimeout: config.timeouts.requestHeadersSeconds * 1000,
       requestTimeout: config.timeouts.requestSeconds * 1000,
+      // Node checks those two timeouts on this period (30 s by default): a few times per
+      // headers timeout, so a 5 s limit is not enforced after 30 s.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, (config.timeouts.requestHeadersSeconds * 1000) / 4)),
     },
     handler,
   );

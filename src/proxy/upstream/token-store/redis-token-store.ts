@@ -68,13 +68,18 @@ export class RedisConnection {
     client.on('end', () => {
       up = false;
     });
+    // Until the first connection succeeds or fails (a refused connection fails at once).
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, readyWaitMs);
-      timer.unref();
-      client.once('ready', () => {
+      const done = () => {
         clearTimeout(timer);
+        client.off('ready', done);
+        client.off('error', done);
         resolve();
-      });
+      };
+      const timer = setTimeout(done, readyWaitMs);
+      timer.unref();
+      client.once('ready', done);
+      client.once('error', done);
     });
     if (!up) events.onDown('not reachable at start-up');
     return new RedisConnection(client);
