@@ -11,7 +11,7 @@ import { handleRequest } from './http/handle-request';
 import type { HandlerContext } from './http/request-context';
 import { handleUpgrade, refuseConnect, Tunnels } from './http/upgrade-handler';
 import { AddressBlocks } from './net/address-blocks';
-import { createAccessLogger } from './ops/access-log';
+import { createProxyLog } from './ops/access-log';
 import { createAdminServer } from './ops/admin-server';
 import { ProxyMetrics } from './ops/metrics';
 import { RouteTable } from './routing/route-table';
@@ -67,7 +67,7 @@ export interface RunningProxy {
  * answers carry upstream credentials) and the admin port.
  */
 export async function startProxy(config: ProxyConfigModel, options: StartProxyOptions = {}): Promise<RunningProxy> {
-  const logger = createAccessLogger(options.logDestination);
+  const { logger, access } = createProxyLog(options.logDestination);
   const metrics = new ProxyMetrics({ defaultMetrics: options.processMetrics });
   const secrets = new SecretResolver(config.secretsDir, options.env ?? process.env, config.routes.flatMap(secretRefsOfRoute));
   secrets.startRefreshing(config.secretRefreshSeconds);
@@ -96,6 +96,7 @@ export async function startProxy(config: ProxyConfigModel, options: StartProxyOp
     forwardAuthPath: config.forwardAuthPath.replace(/\/+$/, ''),
     dispatcher,
     logger,
+    access,
     metrics,
     trust: forwardingTrust(new AddressBlocks(config.trustedHops)),
     maxHeaderCount: config.limits.maxHeaderCount,

@@ -11,10 +11,10 @@ export interface JwtAuthenticatorOptions {
   readonly maxTokenBytes: number;
   /**
    * Verified tokens, usually one cache shared by every route so that the entry limit bounds
-   * the proxy's memory whatever the number of routes; entries are keyed by `cacheKey` + token.
+   * the proxy's memory whatever the number of routes; entries are per token and `cacheKey`.
    */
   readonly cache: VerifiedTokenCache;
-  /** Distinguishes this route's entries in a shared cache (its checks differ from other routes'). */
+  /** This route's entries in the shared cache (its checks differ from other routes'). */
   readonly cacheKey: string;
   /**
    * Counts verified-token cache lookups: `hit`, `miss` (a verification started), `shared`
@@ -61,26 +61,27 @@ export class JwtAuthenticator implements Authenticator {
     // RFC 6750 §2.1: `Bearer` followed by one space and a b64token.
     if (header.length < 7 || header.slice(0, 7).toLowerCase() !== 'bearer ') return MISSING;
     const token = header.slice(7);
-    if (token.length > this.options.maxTokenBytes || !COMPACT_JWS.test(token)) return INVALID;
+    if (token.length > this.options.maxTokenBytes) return INVALID;
     const now = this.now();
-    const key = this.options.cacheKey + token;
-    const cached = this.cache.get(key, now);
+    const cached = this.cache.get(token, this.options.cacheKey, now);
     if (cached) {
       this.options.onCache?.('hit');
       return this.timeClaimsValid(cached, now) ? accepted(cached) : INVALID;
     }
-    const pending = this.inflight.get(key);
+    // Only a token that is not a verified one needs its shape checked (before any parsing).
+    if (!COMPACT_JWS.test(token)) return INVALID;
+    const pending = this.inflight.get(token);
     if (pending) {
       this.options.onCache?.('shared');
       return pending;
     }
     this.options.onCache?.('miss');
-    const verification = this.verify(token, key).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, verification);
+    const verification = this.verify(token).finally(() => this.inflight.delete(token));
+    this.inflight.set(token, verification);
     return verification;
   }
 
-  private async verify(token: string, cacheKey: string): Promise<AuthResult> {
+  private async verify(token: string): Promise<AuthResult> {
     let payload: JWTPayload;
     let keyId = '';
     const generation = this.options.keys.generation;
@@ -115,7 +116,7 @@ export class JwtAuthenticator implements Authenticator {
     // A key-set change during verification (a background refresh retiring the key) already
     // cleared the cache; caching this result now would resurrect the retired key until exp.
     if (this.options.keys.generation === generation) {
-      this.cache.set(cacheKey, payload, (payload.exp as number) * 1000 + this.toleranceMs, keyId);
+      this.cache.set(token, this.options.cacheKey, payload, (payload.exp as number) * 1000 + this.toleranceMs, keyId);
     }
     return accepted(payload);
   }

@@ -79,7 +79,7 @@ export function trackRequest(ctx: HandlerContext, req: IncomingMessage, res: Ser
     // A WebSocket (101) is logged when it closes; its response never "finishes".
     if (!res.writableFinished && res.statusCode !== 101 && record.outcome.startsWith('allowed')) record.outcome = abortOutcome(res);
     ctx.metrics.observe(record.route ?? '-', record.mode, record.outcome, res.statusCode, seconds);
-    ctx.logger.info(record, 'request');
+    ctx.access.write(record);
   });
   if (ctx.draining() && !res.headersSent) res.setHeader('connection', 'close');
   return record;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { CompiledRoute } from '../routing/compiled-route';
 import type { RouteTable } from '../routing/route-table';
+import type { AccessLog } from '../ops/access-log';
 import type { ProxyMetrics } from '../ops/metrics';
 import type { ForwardingTrust } from './forwarding-headers';
 
@@ -13,6 +14,8 @@ export interface HandlerContext {
   readonly forwardAuthPath: string;
   readonly dispatcher: Dispatcher;
   readonly logger: Logger;
+  /** Writes the access line of each request. */
+  readonly access: AccessLog;
   readonly metrics: ProxyMetrics;
   /** Whom forwarding headers are believed from. */
   readonly trust: ForwardingTrust;

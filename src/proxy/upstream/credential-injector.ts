@@ -65,7 +65,15 @@ export class CredentialInjector {
   /** The credentials for one request; async only when an OAuth token must be fetched. */
   inject(request: IncomingHttpHeaders): Injection | Promise<Injection> {
     if (!this.hasOauth) return this.build(request, undefined);
-    return this.withTokens(request);
+    // Cached tokens are handed out synchronously: no promise per request on the warm path.
+    let tokens: Map<OAuthTokenSource, { accessToken: string; claimHeaders: Readonly<Record<string, string>> }> | undefined;
+    for (const step of this.steps) {
+      if (step.kind !== 'oauth') continue;
+      const token = step.source.get();
+      if (token instanceof Promise) return this.withTokens(request);
+      (tokens ??= new Map()).set(step.source, token);
+    }
+    return this.build(request, tokens);
   }
 
   private async withTokens(request: IncomingHttpHeaders): Promise<Injection> {
