@@ -14,10 +14,12 @@
  * Scenarios: a small GET with JWT verification + OAuth token injection on warm caches; the same
  * with every token a cache miss; a streamed 1 MiB POST and a 1 MiB GET; added p99 latency at a
  * fixed 1,000 req/s. Env: BENCH_ROUNDS (3), BENCH_SECONDS (3), BENCH_PROFILE=<dir> (V8 CPU
- * profile of the warm proxy).
+ * profile of the warm proxy, or of the cold one with BENCH_PROFILE_TARGET=cold), BENCH_ONLY and
+ * BENCH_TARGET (scenario and target name filters), BENCH_PROXY_ROOT (another checkout's proxy,
+ * for A/B comparisons).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -160,10 +162,13 @@ async function main(): Promise<void> {
       },
     ],
   });
+  // The proxy as the image runs it: compiled by tsc (proxy/tsconfig.json), plain node.
+  const proxyMain = buildProxy(PROXY_ROOT, join(tmp, 'proxy-build'));
   const startProxy = (name: string, port: number, adminPort: number, cacheEntries: number, profile: boolean) => {
     const file = join(tmp, `${name}.json`);
     writeFileSync(file, JSON.stringify(proxyConfig(port, adminPort, cacheEntries)));
-    return startChild(name, underTest, [join(PROXY_ROOT, 'src/proxy/main.ts'), '--config', file], {
+    return startChild(name, underTest, [proxyMain, '--config', file], {
+      compiled: true,
       env: { ...process.env, GW_SECRET_BENCH_CLIENT_SECRET: 'bench-client-secret', NODE_ENV: 'production' },
       waitFor: `http://127.0.0.1:${adminPort}/readyz`,
       // The proxy logs one JSON line per request, as in production; the bench discards them.
@@ -171,9 +176,9 @@ async function main(): Promise<void> {
       nodeArgs: profile && process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
     });
   };
-  const warm = await startProxy('proxy-warm', warmPort, warmAdmin, 10000, true);
+  const warm = await startProxy('proxy-warm', warmPort, warmAdmin, 10000, process.env.BENCH_PROFILE_TARGET !== 'cold');
   // No verified-token cache and a new token on every request: every request verifies RS256.
-  const cold = await startProxy('proxy-cold', coldPort, coldAdmin, 0, false);
+  const cold = await startProxy('proxy-cold', coldPort, coldAdmin, 0, process.env.BENCH_PROFILE_TARGET === 'cold');
 
   let nginxPid: number | undefined;
   if (NGINX) {
@@ -352,13 +357,23 @@ function rotate<T>(items: readonly T[], round: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
+/** Compiles a checkout's proxy with its own proxy/tsconfig.json; the path of main.js. */
+function buildProxy(root: string, outDir: string): string {
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'proxy', 'tsconfig.json'), '--outDir', outDir, '--sourceMap', 'false'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`compiling the proxy failed: ${r.stdout}${r.stderr}`);
+  // Compiled outside the checkout, the output resolves its packages from the bench's node_modules.
+  symlinkSync(join(ROOT, 'node_modules'), join(outDir, 'node_modules'));
+  return join(outDir, 'proxy', 'main.js');
+}
+
 async function startChild(
   name: string,
   core: number | undefined,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; waitFor?: string; stdout?: number; nodeArgs?: string[] } = {},
+  options: { env?: NodeJS.ProcessEnv; waitFor?: string; stdout?: number; nodeArgs?: string[]; compiled?: boolean } = {},
 ): Promise<ChildProcess> {
-  const [cmd, ...rest] = pinned(core, [process.execPath, ...(options.nodeArgs ?? []), '--import', 'tsx', ...args]);
+  const [cmd, ...rest] = pinned(core, [process.execPath, ...(options.nodeArgs ?? []), ...(options.compiled ? [] : ['--import', 'tsx']), ...args]);
   const child = spawn(cmd, rest, { cwd: ROOT, env: options.env ?? process.env, stdio: ['ignore', options.stdout ?? 'inherit', 'inherit', 'ipc'] });
   children.push(child);
   if (options.waitFor) await waitFor(options.waitFor, name, child);

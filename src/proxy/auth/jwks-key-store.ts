@@ -1,4 +1,5 @@
-import { importJWK, type JWK } from 'jose';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { Dispatcher } from 'undici';
 
 /** Raised when no key can be found for a token: the caller's problem (401). */
@@ -28,11 +29,10 @@ export interface JwksKeyStoreOptions {
   readonly now?: () => number;
 }
 
-type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
 
 /** A key to verify one token with, and an identity that changes with the key material. */
 export interface VerificationKey {
-  readonly key: VerifyKey;
+  readonly key: KeyObject;
   /** `<jwks url>#<kid>:<modulus or x>`: what a verified-token cache remembers the key by. */
   readonly id: string;
 }
@@ -49,7 +49,7 @@ const COLD_RETRY_GAP_MS = 1000;
  */
 export class JwksKeyStore {
   private jwks: JWK[] = [];
-  private readonly imported = new Map<string, Promise<VerifyKey>>();
+  private readonly imported = new Map<string, VerificationKey | null>();
   private fetchedAt = -Infinity;
   private lastAttemptAt = -Infinity;
   private lastFailureAt = -Infinity;
@@ -103,8 +103,9 @@ export class JwksKeyStore {
       await this.refresh().catch(() => undefined);
       jwk = this.find(header.kid, alg);
     }
-    if (!jwk) throw new UnknownSigningKeyError('no matching key');
-    return { key: await this.importKey(jwk, alg), id: this.keyId(jwk) };
+    const key = jwk && this.importKey(jwk);
+    if (!key) throw new UnknownSigningKeyError('no matching key');
+    return key;
   }
 
   private keyId(jwk: JWK): string {
@@ -120,12 +121,18 @@ export class JwksKeyStore {
     return usable.length === 1 ? usable[0] : undefined;
   }
 
-  private importKey(jwk: JWK, alg: string): Promise<VerifyKey> {
-    const id = `${jwk.kid ?? ''}\u0000${alg}\u0000${jwk.n ?? jwk.x ?? ''}`;
+  /** The node:crypto key of a JWK, imported once; `null` for a JWK node:crypto refuses. */
+  private importKey(jwk: JWK): VerificationKey | null {
+    const id = this.keyId(jwk);
     let key = this.imported.get(id);
-    if (!key) {
-      key = importJWK({ ...jwk, ext: true }, alg);
-      key.catch(() => this.imported.delete(id));
+    if (key === undefined) {
+      try {
+        // Public parameters only: a JWK that also carries private ones is imported as public.
+        const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicPart } = jwk as JWK & Record<string, unknown>;
+        key = { key: createPublicKey({ key: publicPart as import('node:crypto').JsonWebKey, format: 'jwk' }), id };
+      } catch {
+        key = null;
+      }
       this.imported.set(id, key);
     }
     return key;

@@ -22,10 +22,10 @@ export class LogSink {
   constructor(private readonly fd: number) {}
 
   write(line: string): boolean {
-    const bytes = Buffer.byteLength(line);
-    if (this.used + bytes > BATCH_BYTES) {
+    // At most 3 bytes per UTF-16 unit: room is checked without measuring the line first.
+    if (this.used + line.length * 3 > BATCH_BYTES) {
       this.flushSync();
-      if (bytes > BATCH_BYTES) {
+      if (line.length * 3 > BATCH_BYTES) {
         this.writeAll(Buffer.from(line));
         return true;
       }
