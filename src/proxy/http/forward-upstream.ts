@@ -7,6 +7,13 @@ import { upstreamBody } from './body-limit';
 /** Methods whose request can be sent again after a 401 (RFC 9110 §9.2.2), when bodiless. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE', 'PUT']);
 
+/**
+ * Response bytes held for a slow caller before the upstream is paused. Pausing at Node's own
+ * 16 KiB mark made undici hand over half-size chunks (each resume splits a buffer), twice the
+ * write calls for a large body; 64 KiB keeps whole socket reads together and memory bounded.
+ */
+const RESPONSE_BUFFER_BYTES = 64 * 1024;
+
 /** Hop-by-hop response headers (RFC 9110 §7.6.1): never passed back to the caller. */
 const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 
@@ -97,8 +104,9 @@ class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   onData(chunk: Buffer): boolean {
     if (this.discard) return true;
-    if (this.res.write(chunk)) return true;
-    // The caller's socket is full: undici stops reading from the upstream until it drains.
+    this.res.write(chunk);
+    if (this.res.writableLength <= RESPONSE_BUFFER_BYTES) return true;
+    // The caller reads slower than the upstream sends: undici stops reading until it drains.
     this.res.once('drain', this.resume!);
     return false;
   }

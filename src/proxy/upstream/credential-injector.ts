@@ -16,6 +16,9 @@ export interface Injection {
   readonly oauth?: { readonly source: OAuthTokenSource; readonly accessToken: string };
 }
 
+/** What the injector uses of an OAuth token. */
+type OAuthToken = { readonly accessToken: string; readonly claimHeaders: Readonly<Record<string, string>> };
+
 type Step =
   | { readonly kind: 'header'; readonly name: string; readonly prefix: string; readonly value: CredentialValueModel }
   | { readonly kind: 'query'; readonly name: string; readonly value: CredentialValueModel }
@@ -66,28 +69,25 @@ export class CredentialInjector {
   inject(request: IncomingHttpHeaders): Injection | Promise<Injection> {
     if (!this.hasOauth) return this.build(request, undefined);
     // Cached tokens are handed out synchronously: no promise per request on the warm path.
-    let tokens: Map<OAuthTokenSource, { accessToken: string; claimHeaders: Readonly<Record<string, string>> }> | undefined;
+    // Each source is asked once, so a failed fetch is one rejection, awaited below.
+    const sources: OAuthTokenSource[] = [];
+    const tokens: (OAuthToken | Promise<OAuthToken>)[] = [];
+    let waiting = false;
     for (const step of this.steps) {
       if (step.kind !== 'oauth') continue;
       const token = step.source.get();
-      if (token instanceof Promise) return this.withTokens(request);
-      (tokens ??= new Map()).set(step.source, token);
+      sources.push(step.source);
+      tokens.push(token);
+      if (token instanceof Promise) waiting = true;
     }
-    return this.build(request, tokens);
-  }
-
-  private async withTokens(request: IncomingHttpHeaders): Promise<Injection> {
-    const tokens = new Map<OAuthTokenSource, { accessToken: string; claimHeaders: Readonly<Record<string, string>> }>();
-    for (const step of this.steps) {
-      if (step.kind === 'oauth') tokens.set(step.source, await step.source.get());
-    }
-    return this.build(request, tokens);
+    const build = (got: readonly OAuthToken[]) => this.build(request, new Map(sources.map((s, i) => [s, got[i]])));
+    return waiting ? Promise.all(tokens).then(build) : build(tokens as OAuthToken[]);
   }
 
   /** Re-applies the credentials after a 401 with a freshly fetched OAuth token. */
   async injectAfterRejection(request: IncomingHttpHeaders, rejected: NonNullable<Injection['oauth']>): Promise<Injection> {
     const fresh = await rejected.source.refreshAfterRejection(rejected.accessToken);
-    const tokens = new Map<OAuthTokenSource, { accessToken: string; claimHeaders: Readonly<Record<string, string>> }>();
+    const tokens = new Map<OAuthTokenSource, OAuthToken>();
     for (const step of this.steps) {
       if (step.kind === 'oauth') tokens.set(step.source, step.source === rejected.source ? fresh : await step.source.get());
     }
@@ -96,7 +96,7 @@ export class CredentialInjector {
 
   private build(
     request: IncomingHttpHeaders,
-    tokens: Map<OAuthTokenSource, { accessToken: string; claimHeaders: Readonly<Record<string, string>> }> | undefined,
+    tokens: ReadonlyMap<OAuthTokenSource, OAuthToken> | undefined,
   ): Injection {
     const headers: Record<string, string> = {};
     const query: [string, string][] = [];
