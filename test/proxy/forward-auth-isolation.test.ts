@@ -1,9 +1,10 @@
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GatewrightError } from '../../src/model';
 import { validateProxyConfig } from '../../src/proxy/config/load-proxy-config';
 import type { EchoUpstream } from './support/echo-upstream';
 import type { TestIssuer } from './support/issuer';
+import { freePort } from './support/free-port';
 import { startPeers, stopPeers } from './support/peers';
 import type { TestTokenEndpoint } from './support/token-endpoint';
 import { API_HOST, bearer, call, route, startTestProxy, type TestProxy } from './support/test-proxy';
@@ -95,13 +96,6 @@ describe('forwardAuth isolation', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -4,9 +4,7 @@ import type { AccessRecord } from '../ops/access-log';
 import { methodRefused, type CompiledRoute } from '../routing/compiled-route';
 import { normalizeRequestTarget } from '../routing/normalize-path';
 import { AMBIGUOUS_ROUTE, hostCovers, normalizeHost, prefixCovers } from '../routing/route-table';
-import { NO_INJECTION, type Injection } from '../upstream/credential-injector';
-import { authenticateRequest } from './authenticate-request';
-import { credentialFailure } from './credential-failure';
+import { authenticateOrRefuse, injectOrRefuse } from './admission';
 import { sendError } from './error-response';
 import { forwardedClaimHeaders } from './forwarded-claim-headers';
 import { fail, pathForLog, trackRequest } from './handle-request';
@@ -92,25 +90,12 @@ async function handleForwardAuth(
     ctx.logger.error({ route: route.name }, 'query-parameter credentials cannot be returned through forwardAuth; serve this route inline');
     return sendError(res, 500, 'gateway_misconfigured');
   }
-  let auth = authenticateRequest(route, method, req.headers, original.query);
+  let auth = authenticateOrRefuse(route, res, record, method, req.headers, original.query);
   if (auth instanceof Promise) auth = await auth;
-  if (auth.subject) record.subject = auth.subject;
-  if (!auth.ok) {
-    record.outcome = auth.outcome;
-    return sendError(res, auth.status, auth.error, auth.challenge ? { 'www-authenticate': auth.challenge } : undefined);
-  }
-  let injection: Injection;
-  if (method === 'TRACE') {
-    // RFC 9110 §9.3.8: a TRACE hands the request back to the caller; it gets no credential.
-    injection = NO_INJECTION;
-  } else {
-    try {
-      const pending = route.injector.inject(req.headers);
-      injection = pending instanceof Promise ? await pending : pending;
-    } catch (err) {
-      return credentialFailure(ctx, route, res, record, err);
-    }
-  }
+  if (!auth) return;
+  let injection = injectOrRefuse(ctx, route, res, record, method, req.headers);
+  if (injection instanceof Promise) injection = await injection;
+  if (!injection) return;
   record.outcome = 'allowed';
   record.upstream = route.upstream;
   res.writeHead(200, {

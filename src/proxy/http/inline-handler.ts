@@ -1,16 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ForwardingHeaderPolicy } from '../../plan';
 import type { AccessRecord } from '../ops/access-log';
 import type { CompiledRoute } from '../routing/compiled-route';
-import { NO_INJECTION, type Injection } from '../upstream/credential-injector';
-import { forwardableHeaders, injectQuery } from '../upstream/upstream-headers';
-import { authenticateRequest } from './authenticate-request';
+import type { Injection } from '../upstream/credential-injector';
+import { forwardableHeaders } from '../upstream/upstream-headers';
+import { authenticateOrRefuse, injectOrRefuse } from './admission';
 import { declaredBodyTooLarge } from './body-limit';
 import { credentialFailure } from './credential-failure';
 import { sendError } from './error-response';
-import { forwardedClaimHeaders } from './forwarded-claim-headers';
-import { writeForwardingHeaders } from './forwarding-headers';
 import { forwardUpstream } from './forward-upstream';
+import { completeUpstreamRequest } from './upstream-request';
 import type { RequestAddress } from './request-address';
 import type { HandlerContext } from './request-context';
 
@@ -32,48 +30,26 @@ export async function handleInline(
     record.outcome = 'bad_request';
     return sendError(res, 400, 'bad_request');
   }
-  const target = address.target;
-  let auth = authenticateRequest(route, req.method ?? '', req.headers, target.query);
+  const method = req.method ?? '';
+  let auth = authenticateOrRefuse(route, res, record, method, req.headers, address.target.query);
   if (auth instanceof Promise) auth = await auth;
-  if (auth.subject) record.subject = auth.subject;
-  if (!auth.ok) {
-    record.outcome = auth.outcome;
-    return sendError(res, auth.status, auth.error, auth.challenge ? { 'www-authenticate': auth.challenge } : undefined);
-  }
+  if (!auth) return;
   if (declaredBodyTooLarge(req, route)) {
     record.outcome = 'body_too_large';
     return sendError(res, 413, 'payload_too_large', { connection: 'close' });
   }
-
   if (req.headers.expect === '100-continue') res.writeContinue();
-
-  let injection: Injection;
-  if (req.method === 'TRACE') {
-    // RFC 9110 §9.3.8: no credentials in a TRACE, whose response hands the request back.
-    injection = NO_INJECTION;
-  } else {
-    try {
-      const pending = route.injector.inject(req.headers);
-      injection = pending instanceof Promise ? await pending : pending;
-    } catch (err) {
-      return credentialFailure(ctx, route, res, record, err);
-    }
-  }
-
+  let injection = injectOrRefuse(ctx, route, res, record, method, req.headers);
+  if (injection instanceof Promise) injection = await injection;
+  if (!injection) return;
   const headers = forwarded.headers;
-  headers.host = route.model.preserveHost ? address.authority : route.upstreamHost;
-  if (route.transformation.forwarding === ForwardingHeaderPolicy.OVERWRITE) writeForwardingHeaders(headers, req, address.authority, ctx.trust);
-  if (route.forwardClaims.length > 0) Object.assign(headers, forwardedClaimHeaders(route, auth.claims));
-
-  let path = route.rewrite(target.encodedPath);
-  const query = route.removedQuery.size > 0 || injection.query.length > 0 ? injectQuery(target.query, route.removedQuery, injection.query) : target.query;
-  if (query !== '') path += `?${query}`;
+  const path = completeUpstreamRequest(ctx, route, req, address, headers, auth, injection);
 
   record.upstream = route.upstream;
   record.outcome = 'allowed';
   const closeConnection = ctx.draining();
   try {
-    const first = await forwardUpstream(ctx.dispatcher, route, req, res, { path, headers: Object.assign(headers, injection.headers), injection }, { closeConnection, mayRetry: true });
+    const first = await forwardUpstream(ctx.dispatcher, route, req, res, { path, headers, injection }, { closeConnection, mayRetry: true });
     if ('retryWithFreshToken' in first) {
       let fresh: Injection;
       try {

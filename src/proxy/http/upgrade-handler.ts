@@ -2,20 +2,16 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { ForwardingHeaderPolicy } from '../../plan';
 import type { AccessRecord } from '../ops/access-log';
 import type { CompiledRoute } from '../routing/compiled-route';
-import type { Injection } from '../upstream/credential-injector';
-import { forwardableHeaders, forwardableResponseHeaders, injectQuery } from '../upstream/upstream-headers';
-import { authenticateRequest } from './authenticate-request';
-import { credentialFailure } from './credential-failure';
+import { forwardableHeaders, forwardableResponseHeaders } from '../upstream/upstream-headers';
+import { authenticateOrRefuse, injectOrRefuse } from './admission';
 import { sendError } from './error-response';
-import { forwardedClaimHeaders } from './forwarded-claim-headers';
-import { writeForwardingHeaders } from './forwarding-headers';
 import { fail, handleRequest, routeRequest, trackRequest } from './handle-request';
 import type { RequestAddress } from './request-address';
 import type { HandlerContext } from './request-context';
 import { responseOnSocket } from './socket-response';
+import { completeUpstreamRequest } from './upstream-request';
 
 /** Open WebSocket tunnels, so shutdown can close them (the HTTP server no longer tracks them). */
 export class Tunnels {
@@ -88,31 +84,17 @@ async function openTunnel(
     record.outcome = 'bad_request';
     return sendError(res, 400, 'bad_request');
   }
-  let auth = authenticateRequest(route, 'GET', req.headers, address.target.query);
+  let auth = authenticateOrRefuse(route, res, record, 'GET', req.headers, address.target.query);
   if (auth instanceof Promise) auth = await auth;
-  if (auth.subject) record.subject = auth.subject;
-  if (!auth.ok) {
-    record.outcome = auth.outcome;
-    return sendError(res, auth.status, auth.error, auth.challenge ? { 'www-authenticate': auth.challenge } : undefined);
-  }
-  let injection: Injection;
-  try {
-    const pending = route.injector.inject(req.headers);
-    injection = pending instanceof Promise ? await pending : pending;
-  } catch (err) {
-    return credentialFailure(ctx, route, res, record, err);
-  }
+  if (!auth) return;
+  let injection = injectOrRefuse(ctx, route, res, record, 'GET', req.headers);
+  if (injection instanceof Promise) injection = await injection;
+  if (!injection) return;
   const headers = forwarded.headers;
-  headers.host = route.model.preserveHost ? address.authority : route.upstreamHost;
-  if (route.transformation.forwarding === ForwardingHeaderPolicy.OVERWRITE) writeForwardingHeaders(headers, req, address.authority, ctx.trust);
-  if (route.forwardClaims.length > 0) Object.assign(headers, forwardedClaimHeaders(route, auth.claims));
-  Object.assign(headers, injection.headers);
+  const path = completeUpstreamRequest(ctx, route, req, address, headers, auth, injection);
   // Hop-by-hop, so removed above; the handshake needs them toward the backend again.
   headers.connection = 'Upgrade';
   headers.upgrade = 'websocket';
-  let path = route.rewrite(address.target.encodedPath);
-  const query = route.removedQuery.size > 0 || injection.query.length > 0 ? injectQuery(address.target.query, route.removedQuery, injection.query) : address.target.query;
-  if (query !== '') path += `?${query}`;
 
   record.upstream = route.upstream;
   const origin = new URL(route.connectOrigin);
