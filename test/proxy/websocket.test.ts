@@ -99,6 +99,28 @@ describe('WebSocket through the inline proxy', () => {
     expect(await next(connect('/nows/x', bearer(await issuer.sign())))).toEqual({ status: 403 });
   });
 
+  it('forwardAuth refuses a WebSocket handshake on a route that does not allow WebSockets', async () => {
+    const jwt = await issuer.sign();
+    const ask = (name: string) =>
+      rawRequest(
+        gw.proxy.forwardAuthUrl!,
+        [
+          `GET /_gatewright/forward-auth/${name} HTTP/1.1`,
+          'Host: gatewright-proxy.gateway.svc',
+          `Authorization: Bearer ${jwt}`,
+          'Connection: Upgrade',
+          'Upgrade: websocket',
+          'X-Forwarded-Method: GET',
+          `X-Forwarded-Host: ${API_HOST}`,
+          `X-Forwarded-Uri: /${name}/x`,
+          '',
+          '',
+        ].join('\r\n'),
+      );
+    expect((await ask('nows')).status).toBe(403);
+    expect((await ask('chat')).status).toBe(200);
+  });
+
   it('closes the connection when the token it was opened with expires', async () => {
     const exp = Math.floor(Date.now() / 1000) + 2;
     const ws = connect('/chat/short', bearer(await issuer.sign({ exp })));

@@ -62,6 +62,11 @@ async function handleForwardAuth(
     record.outcome = 'method_not_allowed';
     return sendError(res, 405, 'method_not_allowed', { allow: route.allowHeader });
   }
+  // After a 200 Traefik would open the WebSocket itself: only where the route allows one.
+  if (!route.model.allowWebSocket && /\bwebsocket\b/i.test(single(req.headers.upgrade) ?? '')) {
+    record.outcome = 'upgrade_refused';
+    return sendError(res, 403, 'upgrade_not_allowed');
+  }
   // Traefik passes every request header on to the backend after a 200, so headers that make
   // a backend serve another URL than the one authorized here are refused, not ignored.
   if (URL_OVERRIDES.some((h) => req.headers[h] !== undefined)) {
