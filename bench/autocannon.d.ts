@@ -8,6 +8,9 @@ declare module 'autocannon' {
       overallRate?: number;
       pipelining?: number;
       headers?: Record<string, string>;
+      method?: string;
+      body?: Buffer | string;
+      requests?: { setupRequest?: (req: { headers: Record<string, string> }) => unknown }[];
     }
     interface Histogram {
       average: number;

@@ -1,49 +1,96 @@
 /**
- * `npm run bench`: one side-by-side run on loopback with autocannon —
- * upstream direct, a bare Node pass-through, nginx `proxy_pass` (when installed) and the
- * reference proxy verifying a JWT and injecting an OAuth token, on warm caches — then checks
- * the targets from issue 4. Two phases: throughput at saturation (autocannon, 50 connections),
- * and latency at a fixed moderate rate (same offered load for every target, up to 50
- * connections, microsecond timer), where "added latency" is meaningful. Also reports each
- * server's CPU time per request, which is steadier than req/s on a shared machine. About a
- * minute and a half.
+ * `npm run bench` (after the synth bench): the reference proxy side by side with a bare Node
+ * `http` pass-through and nginx `proxy_pass`, on loopback, built to hold on a busy machine:
+ *
+ * - the process under test is pinned to core 0 with taskset; the load generator (wrk, or
+ *   autocannon without it), the upstream, the identity provider and this process share core 1;
+ * - targets are measured in interleaved rounds (each round visits every target, in a rotated
+ *   order), so a burst of other work on the machine hits all of them alike;
+ * - besides req/s, the CPU time the process under test spent per request is read from /proc:
+ *   what a request costs, whatever else competes for the core;
+ * - every number is reported as median (min–max) over the rounds, ratios per round, and the raw
+ *   samples are written to bench/results/ as JSON.
+ *
+ * Scenarios: a small GET with JWT verification + OAuth token injection on warm caches; the same
+ * with every token a cache miss; a streamed 1 MiB POST and a 1 MiB GET; added p99 latency at a
+ * fixed 1,000 req/s. Env: BENCH_ROUNDS (3), BENCH_SECONDS (3), BENCH_PROFILE=<dir> (V8 CPU
+ * profile of the warm proxy, or of the cold one with BENCH_PROFILE_TARGET=cold), BENCH_ONLY and
+ * BENCH_TARGET (scenario and target name filters), BENCH_PROXY_ROOT (another checkout's proxy,
+ * for A/B comparisons).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import autocannon from 'autocannon';
+import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { Pool } from 'undici';
+import { request } from 'undici';
+import { BIG_BYTES } from './bench-constants';
+import { probeLatency } from './latency-probe';
+import { LoadGenerator, type LoadSpec } from './load-generator';
+import { NGINX, nginxWorker, startNginx } from './nginx';
+import { coreCount, cpuMicros, pinned, pinProcess, rssMb, TASKSET } from './process-stats';
+import { formatSpread, spread, type Spread } from './stats';
 
-const CONNECTIONS = 50;
-const SATURATION_SECONDS = 6;
-const LATENCY_SECONDS = 5;
-const LATENCY_RATE = 1000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WARMUP_SECONDS = 1;
+const CONNECTIONS = 50;
+const BIG_CONNECTIONS = 10;
+const LATENCY_RATE = 1000;
+const COLD_TOKENS = 2000;
 const ROOT = join(__dirname, '..');
+/** Another checkout's proxy to measure instead (A/B comparisons): its root directory. */
+const PROXY_ROOT = process.env.BENCH_PROXY_ROOT ?? ROOT;
+/** Only the scenarios whose name contains this (e.g. "small GET"), for profiling. */
+const ONLY = process.env.BENCH_ONLY;
+/** Only the targets whose name contains this (e.g. "warm"), for profiling. */
+const ONLY_TARGET = process.env.BENCH_TARGET;
+const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
+
+/** Where the process under test runs, and where everything else does. */
+const UNDER_TEST_CORE = 0;
+const REST_CORE = 1;
 
 interface Target {
   readonly name: string;
-  readonly url: string;
-  readonly pid?: number;
+  readonly pid: number | undefined;
+  readonly origin: string;
   readonly headers?: Record<string, string>;
+  readonly rotateTokens?: readonly string[];
 }
 
-interface Measured {
+interface Scenario {
   readonly name: string;
+  readonly path: string;
+  readonly method?: 'GET' | 'POST';
+  readonly body?: Buffer;
+  readonly connections: number;
+  /** Bytes moved per request, for MB/s. */
+  readonly bytesPerRequest?: number;
+  readonly targets: readonly Target[];
+}
+
+interface Sample {
+  readonly round: number;
+  readonly scenario: string;
+  readonly target: string;
   readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
+  readonly requests: number;
+  readonly cpuMicrosPerRequest?: number;
   readonly errors: number;
   readonly non2xx: number;
-  rssMb?: number;
-  /** CPU time of the target process per request: robust on a shared machine, unlike req/s. */
-  cpuMicrosPerRequest?: number;
-  latP50?: number;
-  latP99?: number;
+  readonly mbPerSecond?: number;
+}
+
+interface LatencySample {
+  readonly round: number;
+  readonly target: string;
+  readonly p50: number;
+  readonly p99: number;
+  readonly samples: number;
+  readonly failures: number;
 }
 
 const children: ChildProcess[] = [];
@@ -52,44 +99,48 @@ const cleanups: (() => void)[] = [];
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'gw-bench-'));
   cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
+  const pinning = TASKSET !== undefined && coreCount() >= 2 && pinProcess(process.pid, REST_CORE);
+  const underTest = pinning ? UNDER_TEST_CORE : undefined;
+  const rest = pinning ? REST_CORE : undefined;
 
   // Identity provider and token endpoint live in this process: with warm caches they are idle.
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'RS256', use: 'sig' };
-  let jwksCalls = 0;
-  let tokenCalls = 0;
+  const counts = { jwks: 0, token: 0 };
   const idp = await listen(
     createServer((req, res) => {
       if (req.url === '/jwks') {
-        jwksCalls++;
+        counts.jwks++;
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
       } else if (req.url === '/token') {
-        tokenCalls++;
+        counts.token++;
         req.resume();
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `bench-upstream-token-${tokenCalls}`, token_type: 'Bearer', expires_in: 3600 }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `bench-upstream-token-${counts.token}`, token_type: 'Bearer', expires_in: 3600 }));
       } else res.writeHead(404).end();
     }),
   );
-  const jwt = await new SignJWT({ scope: 'bench:read' })
-    .setProtectedHeader({ alg: 'RS256', kid: 'bench-1' })
-    .setIssuer('https://idp.bench.test/')
-    .setAudience('api.bench.test')
-    .setSubject('bench-client')
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(privateKey);
+  const sign = (sub: string) =>
+    new SignJWT({ scope: 'bench:read' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'bench-1' })
+      .setIssuer('https://idp.bench.test/')
+      .setAudience('api.bench.test')
+      .setSubject(sub)
+      .setIssuedAt()
+      .setExpirationTime('2h')
+      .sign(privateKey);
+  const jwt = await sign('bench-client');
+  const coldTokens: string[] = [];
+  for (let i = 0; i < COLD_TOKENS; i++) coldTokens.push(await sign(`bench-client-${i}`));
 
-  const [upstreamPort, barePort, nginxPort, proxyPort, adminPort] = await freePorts(5);
-  await startChild('echo', [join(__dirname, 'servers.ts'), 'echo', String(upstreamPort)]);
-  const bare = await startChild('bare', [join(__dirname, 'servers.ts'), 'bare', String(barePort), String(upstreamPort)]);
-
-  const config = {
+  const [upstreamPort, barePort, nginxPort, warmPort, warmAdmin, coldPort, coldAdmin] = await freePorts(7);
+  await startChild('echo', rest, [join(__dirname, 'servers.ts'), 'echo', String(upstreamPort)]);
+  const bare = await startChild('bare', underTest, [join(__dirname, 'servers.ts'), 'bare', String(barePort), String(upstreamPort)]);
+  const proxyConfig = (port: number, adminPort: number, cacheEntries: number) => ({
     version: 1,
-    listen: { host: '127.0.0.1', port: proxyPort, adminPort },
-    originOverrides: {
-      'https://idp.bench.test': `http://127.0.0.1:${idp}`,
-      'https://backend.bench.test': `http://127.0.0.1:${upstreamPort}`,
-    },
+    listen: { host: '127.0.0.1', port, adminPort },
+    forwardAuthEnabled: false,
+    limits: { verifiedTokenCacheEntries: cacheEntries },
+    originOverrides: { 'https://idp.bench.test': `http://127.0.0.1:${idp}`, 'https://backend.bench.test': `http://127.0.0.1:${upstreamPort}` },
     routes: [
       {
         name: 'bench',
@@ -110,156 +161,223 @@ async function main(): Promise<void> {
         backend: { kind: 'externalName', serviceName: 'backend', externalName: 'backend.bench.test', port: 443, scheme: 'https' },
       },
     ],
-  };
-  const configFile = join(tmp, 'proxy.json');
-  writeFileSync(configFile, JSON.stringify(config));
-  const proxy = await startChild('reference proxy', [join(ROOT, 'src/proxy/main.ts'), '--config', configFile], {
-    env: { ...process.env, GW_SECRET_BENCH_CLIENT_SECRET: 'bench-client-secret' },
-    waitFor: `http://127.0.0.1:${adminPort}/readyz`,
-    // The proxy logs one JSON line per request, as in production; the bench discards them.
-    stdout: openSync('/dev/null', 'w'),
-    // BENCH_PROFILE=<dir> writes a V8 CPU profile of the proxy there when it exits.
-    nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
   });
+  // The proxy as the image runs it: compiled by tsc (proxy/tsconfig.json), plain node.
+  const proxyMain = buildProxy(PROXY_ROOT, join(tmp, 'proxy-build'));
+  const startProxy = (name: string, port: number, adminPort: number, cacheEntries: number, profile: boolean) => {
+    const file = join(tmp, `${name}.json`);
+    writeFileSync(file, JSON.stringify(proxyConfig(port, adminPort, cacheEntries)));
+    return startChild(name, underTest, [proxyMain, '--config', file], {
+      compiled: true,
+      env: { ...process.env, GW_SECRET_BENCH_CLIENT_SECRET: 'bench-client-secret', NODE_ENV: 'production' },
+      waitFor: `http://127.0.0.1:${adminPort}/readyz`,
+      // The proxy logs one JSON line per request, as in production; the bench discards them.
+      stdout: openSync('/dev/null', 'w'),
+      nodeArgs: profile && process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+    });
+  };
+  const warm = await startProxy('proxy-warm', warmPort, warmAdmin, 10000, process.env.BENCH_PROFILE_TARGET !== 'cold');
+  // No verified-token cache and a new token on every request: every request verifies RS256.
+  const cold = await startProxy('proxy-cold', coldPort, coldAdmin, 0, process.env.BENCH_PROFILE_TARGET === 'cold');
 
-  const targets: Target[] = [
-    { name: 'upstream direct', url: `http://127.0.0.1:${upstreamPort}/orders` },
-    { name: 'bare Node pass-through', url: `http://127.0.0.1:${barePort}/orders`, pid: bare.pid },
-  ];
-  const nginx = findOnPath('nginx');
-  if (nginx) {
-    const pid = await startNginx(nginx, tmp, nginxPort, upstreamPort);
-    targets.push({ name: 'nginx proxy_pass + header', url: `http://127.0.0.1:${nginxPort}/orders`, pid });
+  let nginxPid: number | undefined;
+  if (NGINX) {
+    const { master } = startNginx(NGINX, tmp, nginxPort, upstreamPort, underTest);
+    children.push(master);
+    await waitFor(`http://127.0.0.1:${nginxPort}/`, 'nginx');
+    nginxPid = nginxWorker(master.pid!) ?? master.pid;
   } else {
-    console.log('nginx not found: skipping the nginx comparison. Install it with: apt-get install -y nginx');
-  }
-  targets.push({
-    name: 'reference proxy (JWT + OAuth)',
-    url: `http://127.0.0.1:${proxyPort}/orders`,
-    pid: proxy.pid,
-    headers: { host: 'api.bench.test', authorization: `Bearer ${jwt}` },
-  });
-
-  // Sanity: the reference proxy really verifies and injects.
-  const check = await fetchStatus(`http://127.0.0.1:${proxyPort}/orders`, { host: 'api.bench.test' });
-  if (check !== 401) throw new Error(`reference proxy answered ${check} without a token; expected 401`);
-
-  console.log(`\nthroughput: ${CONNECTIONS} connections, ${SATURATION_SECONDS} s each, after a ${WARMUP_SECONDS} s warm-up`);
-  const results: Measured[] = [];
-  for (const t of targets) {
-    await load(t, WARMUP_SECONDS);
-    const cpuBefore = t.pid ? cpuMillis(t.pid) : undefined;
-    const r = await load(t, SATURATION_SECONDS);
-    const cpuAfter = t.pid ? cpuMillis(t.pid) : undefined;
-    const m: Measured = { name: t.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
-    if (t.pid) m.rssMb = rssMb(t.pid);
-    if (cpuBefore !== undefined && cpuAfter !== undefined) m.cpuMicrosPerRequest = ((cpuAfter - cpuBefore) * 1000) / Math.max(1, r.requests.total);
-    results.push(m);
-    console.log(`  ${t.name.padEnd(32)} ${Math.round(m.rps).toString().padStart(7)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms${m.non2xx || m.errors ? `  (non-2xx ${m.non2xx}, errors ${m.errors})` : ''}`);
+    console.log('nginx not found: skipping the nginx comparison. Install it with: apt-get install -y nginx-light');
   }
 
-  console.log(`\nlatency: up to ${CONNECTIONS} connections, fixed ${LATENCY_RATE} req/s, ${LATENCY_SECONDS} s each, microsecond timer`);
-  for (const t of targets) {
-    await probeLatency(t, LATENCY_RATE, WARMUP_SECONDS);
-    const r = await probeLatency(t, LATENCY_RATE, LATENCY_SECONDS);
-    const m = results.find((x) => x.name === t.name)!;
-    m.latP50 = r.p50;
-    m.latP99 = r.p99;
-    console.log(`  ${t.name.padEnd(32)} p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.samples} samples)`);
-  }
+  const proxyHeaders = { host: 'api.bench.test', authorization: `Bearer ${jwt}` };
+  const bareT: Target = { name: 'bare Node pass-through', pid: bare.pid, origin: `http://127.0.0.1:${barePort}` };
+  const nginxT: Target | undefined = nginxPid ? { name: 'nginx proxy_pass + header', pid: nginxPid, origin: `http://127.0.0.1:${nginxPort}` } : undefined;
+  const warmT: Target = { name: 'proxy JWT + OAuth (warm)', pid: warm.pid, origin: `http://127.0.0.1:${warmPort}`, headers: proxyHeaders };
+  const coldT: Target = { name: 'proxy JWT + OAuth (every token a miss)', pid: cold.pid, origin: `http://127.0.0.1:${coldPort}`, headers: { host: 'api.bench.test' }, rotateTokens: coldTokens };
+  const directT: Target = { name: 'upstream direct', pid: undefined, origin: `http://127.0.0.1:${upstreamPort}` };
 
-  report(results, tokenCalls, jwksCalls);
-}
-
-function report(results: Measured[], tokenCalls: number, jwksCalls: number): void {
-  const direct = results.find((r) => r.name === 'upstream direct')!;
-  const bare = results.find((r) => r.name.startsWith('bare'))!;
-  const nginx = results.find((r) => r.name.startsWith('nginx'));
-  const ref = results.find((r) => r.name.startsWith('reference'))!;
-  console.log('\n| target | req/s (saturated) | p50 / p99 ms (saturated) | p50 / p99 ms (fixed rate) | added p50 / p99 vs direct | CPU µs/req | RSS MB | req/s vs bare | req/s vs nginx |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const r of results) {
-    const added = r === direct ? '—' : `${(r.latP50! - direct.latP50!).toFixed(2)} / ${(r.latP99! - direct.latP99!).toFixed(2)} ms`;
-    console.log(
-      `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} / ${r.p99} | ${r.latP50!.toFixed(2)} / ${r.latP99!.toFixed(2)} | ${added} | ${r.cpuMicrosPerRequest?.toFixed(0) ?? '—'} | ${r.rssMb?.toFixed(0) ?? '—'} | ${(r.rps / bare.rps).toFixed(2)}× | ${nginx ? `${(r.rps / nginx.rps).toFixed(2)}×` : '—'} |`,
-    );
-  }
-  const ratio = ref.rps / bare.rps;
-  const addedP99 = ref.latP99! - direct.latP99!;
-  const checks: [string, boolean, string][] = [
-    ['throughput ≥ 70% of bare Node pass-through', ratio >= 0.7, `${(ratio * 100).toFixed(0)}%`],
-    [`p99 added latency < 2 ms (up to ${CONNECTIONS} connections, fixed ${LATENCY_RATE} req/s)`, addedP99 < 2, `${addedP99.toFixed(2)} ms`],
-    ['token endpoint called once per token lifetime', tokenCalls === 1, `${tokenCalls} call(s) for 1 lifetime`],
-    ['no errors or non-2xx from the reference proxy', ref.errors === 0 && ref.non2xx === 0, `${ref.errors} errors, ${ref.non2xx} non-2xx`],
-  ];
-  console.log(`\nJWKS fetched ${jwksCalls} time(s).`);
-  for (const [name, ok, detail] of checks) console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}: ${detail}`);
-}
-
-function load(t: Target, duration: number): Promise<autocannon.Result> {
-  return autocannon({ url: t.url, connections: CONNECTIONS, duration, headers: t.headers });
-}
-
-/**
- * Open-loop latency probe: `rate` requests per second over a pool of up to CONNECTIONS
- * keep-alive connections, each timed with a microsecond clock from send to last body byte.
- * autocannon's histogram has 1 ms resolution, too coarse for a 2 ms target.
- */
-async function probeLatency(t: Target, rate: number, seconds: number): Promise<{ p50: number; p99: number; samples: number }> {
-  const url = new URL(t.url);
-  const pool = new Pool(url.origin, { connections: CONNECTIONS, keepAliveTimeout: 10_000 });
-  const samples: number[] = [];
-  const pending: Promise<void>[] = [];
-  const tickMs = 10;
-  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
-  const ticks = Math.round((seconds * 1000) / tickMs);
-  const one = async () => {
-    const start = process.hrtime.bigint();
-    const res = await pool.request({ path: url.pathname, method: 'GET', headers: t.headers });
+  // Sanity: the proxies really verify (401 without a token) and inject.
+  for (const t of [warmT, coldT]) {
+    const res = await request(`${t.origin}/orders`, { headers: { host: 'api.bench.test' } });
     await res.body.dump();
-    if (res.statusCode === 200) samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  };
-  const started = Date.now();
-  for (let i = 0; i < ticks; i++) {
-    for (let j = 0; j < perTick; j++) pending.push(one().catch(() => undefined));
-    // Schedule against the wall clock so a slow tick does not lower the offered rate.
-    await sleep(Math.max(0, started + (i + 1) * tickMs - Date.now()));
+    if (res.statusCode !== 401) throw new Error(`${t.name} answered ${res.statusCode} without a token; expected 401`);
   }
-  await Promise.all(pending);
-  await pool.close();
-  samples.sort((a, b) => a - b);
-  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? NaN;
-  return { p50: q(0.5), p99: q(0.99), samples: samples.length };
+
+  const scenarios: Scenario[] = [
+    { name: 'small GET', path: '/orders', connections: CONNECTIONS, targets: [bareT, ...(nginxT ? [nginxT] : []), warmT, coldT] },
+    { name: '1 MiB POST (streamed)', path: '/upload', method: 'POST', body: Buffer.alloc(BIG_BYTES, 'x'), connections: BIG_CONNECTIONS, bytesPerRequest: BIG_BYTES, targets: [bareT, warmT] },
+    { name: '1 MiB GET', path: '/big', connections: BIG_CONNECTIONS, bytesPerRequest: BIG_BYTES, targets: [bareT, warmT] },
+  ];
+  const latencyTargets = ONLY && !'latency'.includes(ONLY) ? [] : [directT, bareT, warmT];
+  if (ONLY) scenarios.splice(0, scenarios.length, ...scenarios.filter((s) => s.name.includes(ONLY)));
+  const measured = (targets: readonly Target[]) => (ONLY_TARGET ? targets.filter((x) => x.name.includes(ONLY_TARGET)) : targets);
+  const load = LoadGenerator.create(WRK, tmp, rest);
+
+  console.log(
+    `proxy bench: ${ROUNDS} interleaved rounds, ${SECONDS} s per target after a ${WARMUP_SECONDS} s warm-up; load by ${load.kind}; ${
+      pinning ? `process under test pinned to core ${UNDER_TEST_CORE}, everything else to core ${REST_CORE}` : 'not pinned (taskset or a second core missing)'
+    }`,
+  );
+  const samples: Sample[] = [];
+  const latency: LatencySample[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const scenario of scenarios) {
+      for (const target of rotate(measured(scenario.targets), round)) {
+        const spec: LoadSpec = {
+          url: `${target.origin}${scenario.path}`,
+          connections: scenario.connections,
+          seconds: WARMUP_SECONDS,
+          headers: target.headers,
+          method: scenario.method,
+          body: scenario.body,
+          rotateTokens: target.rotateTokens,
+        };
+        await load.run(spec);
+        const before = target.pid ? cpuMicros(target.pid) : undefined;
+        const r = await load.run({ ...spec, seconds: SECONDS });
+        const after = target.pid ? cpuMicros(target.pid) : undefined;
+        const sample: Sample = {
+          round,
+          scenario: scenario.name,
+          target: target.name,
+          rps: r.rps,
+          requests: r.requests,
+          errors: r.errors,
+          non2xx: r.non2xx,
+          ...(before !== undefined && after !== undefined ? { cpuMicrosPerRequest: (after - before) / Math.max(1, r.requests) } : {}),
+          ...(scenario.bytesPerRequest ? { mbPerSecond: (r.rps * scenario.bytesPerRequest) / 1e6 } : {}),
+        };
+        samples.push(sample);
+        console.log(
+          `  round ${round}  ${scenario.name.padEnd(22)} ${target.name.padEnd(40)} ${Math.round(r.rps).toString().padStart(6)} req/s  ${sample.cpuMicrosPerRequest?.toFixed(1).padStart(6) ?? '     —'} µs CPU/req${
+            r.errors || r.non2xx ? `  (errors ${r.errors}, non-2xx ${r.non2xx})` : ''
+          }`,
+        );
+      }
+    }
+    for (const target of rotate(measured(latencyTargets), round)) {
+      const url = `${target.origin}/orders`;
+      await probeLatency(url, target.headers, LATENCY_RATE, WARMUP_SECONDS);
+      const r = await probeLatency(url, target.headers, LATENCY_RATE, SECONDS);
+      latency.push({ round, target: target.name, ...r });
+      console.log(`  round ${round}  ${'latency @1,000 req/s'.padEnd(22)} ${target.name.padEnd(40)} p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.samples} samples${r.failures ? `, ${r.failures} failed` : ''})`);
+    }
+  }
+
+  const rss = { bare: rssMb(bare.pid!), warm: rssMb(warm.pid!), cold: rssMb(cold.pid!), nginx: nginxPid ? rssMb(nginxPid) : undefined };
+  const report = summarize(scenarios, samples, latency, { warmT, coldT, bareT, nginxT, directT });
+  console.log(report.text);
+  console.log(`\nRSS after the run: proxy ${rss.warm?.toFixed(0)} MiB (warm), ${rss.cold?.toFixed(0)} MiB (cold); bare ${rss.bare?.toFixed(0)} MiB; nginx worker ${rss.nginx?.toFixed(0) ?? '—'} MiB.`);
+  console.log(`Token endpoint called ${counts.token} time(s) for 2 proxies (one token lifetime each); JWKS fetched ${counts.jwks} time(s).`);
+
+  const resultsDir = join(__dirname, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `proxy-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ rounds: ROUNDS, seconds: SECONDS, loadGenerator: load.kind, pinned: pinning, node: process.version, samples, latency, rss, tokenRequests: counts.token, jwksFetches: counts.jwks, checks: report.checks }, null, 2)}\n`,
+  );
+  console.log(`Raw results: ${file}`);
 }
 
-function cpuMillis(pid: number): number | undefined {
-  try {
-    // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 Hz on Linux).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
+interface Check {
+  readonly target: string;
+  readonly measured: Spread;
+  readonly met: boolean;
+  readonly detail: string;
+}
+
+function summarize(
+  scenarios: readonly Scenario[],
+  samples: readonly Sample[],
+  latency: readonly LatencySample[],
+  t: { warmT: Target; coldT: Target; bareT: Target; nginxT?: Target; directT: Target },
+): { text: string; checks: Check[] } {
+  const lines: string[] = ['', '| scenario | target | req/s | CPU µs/req | MB/s | errors |', '|---|---|---|---|---|---|'];
+  for (const s of scenarios) {
+    for (const target of s.targets) {
+      const mine = samples.filter((x) => x.scenario === s.name && x.target === target.name);
+      const cpu = spread(mine.map((x) => x.cpuMicrosPerRequest ?? NaN));
+      const mb = spread(mine.map((x) => x.mbPerSecond ?? NaN));
+      const errors = mine.reduce((a, x) => a + x.errors + x.non2xx, 0);
+      lines.push(`| ${s.name} | ${target.name} | ${formatSpread(spread(mine.map((x) => x.rps)), 0)} | ${formatSpread(cpu, 1)} | ${s.bytesPerRequest ? formatSpread(mb, 0) : '—'} | ${errors} |`);
+    }
   }
+  lines.push('', '| latency at 1,000 req/s | p50 ms | p99 ms |', '|---|---|---|');
+  for (const name of [t.directT.name, t.bareT.name, t.warmT.name]) {
+    const mine = latency.filter((x) => x.target === name);
+    lines.push(`| ${name} | ${formatSpread(spread(mine.map((x) => x.p50)), 2)} | ${formatSpread(spread(mine.map((x) => x.p99)), 2)} |`);
+  }
+
+  /** Per-round ratio of a measure of two targets in one scenario. */
+  const ratio = (scenario: string, a: string, b: string, measure: (x: Sample) => number | undefined): Spread => {
+    const rounds = [...new Set(samples.map((x) => x.round))];
+    return spread(
+      rounds.map((round) => {
+        const va = samples.find((x) => x.round === round && x.scenario === scenario && x.target === a);
+        const vb = samples.find((x) => x.round === round && x.scenario === scenario && x.target === b);
+        const ma = va && measure(va);
+        const mb = vb && measure(vb);
+        return ma !== undefined && mb !== undefined && mb > 0 ? ma / mb : NaN;
+      }),
+    );
+  };
+  const checks: Check[] = [];
+  const check = (target: string, measured: Spread, met: (v: number) => boolean, unit: string, decimals = 2) =>
+    checks.push({ target, measured, met: met(measured.median), detail: formatSpread(measured, decimals, unit) });
+  const rps = (x: Sample) => x.rps;
+  const cpu = (x: Sample) => x.cpuMicrosPerRequest;
+  const mbs = (x: Sample) => x.mbPerSecond;
+  check('JWT + OAuth warm: req/s ≥ 1.2× bare Node pass-through', ratio('small GET', t.warmT.name, t.bareT.name, rps), (v) => v >= 1.2, '×');
+  check('JWT + OAuth warm: CPU per request ≤ 0.85× bare Node pass-through', ratio('small GET', t.warmT.name, t.bareT.name, cpu), (v) => v <= 0.85, '×');
+  if (t.nginxT) check('JWT + OAuth warm: req/s ≥ 0.45× nginx', ratio('small GET', t.warmT.name, t.nginxT.name, rps), (v) => v >= 0.45, '×');
+  check('1 MiB streamed POST: MB/s ≥ 0.9× bare', ratio('1 MiB POST (streamed)', t.warmT.name, t.bareT.name, mbs), (v) => v >= 0.9, '×');
+  check('1 MiB GET: MB/s ≥ 0.9× bare', ratio('1 MiB GET', t.warmT.name, t.bareT.name, mbs), (v) => v >= 0.9, '×');
+  check('every token a cache miss: req/s ≥ 0.7× warm', ratio('small GET', t.coldT.name, t.warmT.name, rps), (v) => v >= 0.7, '×');
+  const rounds = [...new Set(latency.map((x) => x.round))];
+  const added = spread(
+    rounds.map((round) => {
+      const p = latency.find((x) => x.round === round && x.target === t.warmT.name);
+      const b = latency.find((x) => x.round === round && x.target === t.bareT.name);
+      return p && b ? p.p99 - b.p99 : NaN;
+    }),
+  );
+  check('p99 added latency at 1,000 req/s ≤ 1 ms over the bare pass-through', added, (v) => v <= 1, ' ms');
+  const proxyErrors = samples.filter((x) => x.target.startsWith('proxy')).reduce((a, x) => a + x.errors + x.non2xx, 0);
+  lines.push('', '| target | measured: median (min–max) over rounds | met |', '|---|---|---|');
+  for (const c of checks) lines.push(`| ${c.target} | ${c.detail} | ${c.met ? 'yes' : 'no'} |`);
+  lines.push(`| no errors or non-2xx from the proxy | ${proxyErrors} | ${proxyErrors === 0 ? 'yes' : 'no'} |`);
+  return { text: lines.join('\n'), checks };
+}
+
+/** The targets in the order of this round: each round starts one further along. */
+function rotate<T>(items: readonly T[], round: number): T[] {
+  const k = round % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/** Compiles a checkout's proxy with its own proxy/tsconfig.json; the path of main.js. */
+function buildProxy(root: string, outDir: string): string {
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'proxy', 'tsconfig.json'), '--outDir', outDir, '--sourceMap', 'false'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`compiling the proxy failed: ${r.stdout}${r.stderr}`);
+  // Compiled outside the checkout, the output resolves its packages from the bench's node_modules.
+  symlinkSync(join(ROOT, 'node_modules'), join(outDir, 'node_modules'));
+  return join(outDir, 'proxy', 'main.js');
 }
 
 async function startChild(
   name: string,
+  core: number | undefined,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; waitFor?: string; stdout?: number; nodeArgs?: string[] } = {},
+  options: { env?: NodeJS.ProcessEnv; waitFor?: string; stdout?: number; nodeArgs?: string[]; compiled?: boolean } = {},
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ...args], {
-    cwd: ROOT,
-    env: options.env ?? process.env,
-    stdio: ['ignore', options.stdout ?? 'inherit', 'inherit', 'ipc'],
-  });
+  const [cmd, ...rest] = pinned(core, [process.execPath, ...(options.nodeArgs ?? []), ...(options.compiled ? [] : ['--import', 'tsx']), ...args]);
+  const child = spawn(cmd, rest, { cwd: ROOT, env: options.env ?? process.env, stdio: ['ignore', options.stdout ?? 'inherit', 'inherit', 'ipc'] });
   children.push(child);
-  if (options.waitFor) {
-    const deadline = Date.now() + 20_000;
-    while ((await fetchStatus(options.waitFor).catch(() => 0)) !== 200) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${name} did not become ready`);
-      await sleep(100);
-    }
-  } else {
+  if (options.waitFor) await waitFor(options.waitFor, name, child);
+  else {
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
       child.once('exit', () => reject(new Error(`${name} exited`)));
@@ -268,72 +386,19 @@ async function startChild(
   return child;
 }
 
-async function startNginx(bin: string, dir: string, port: number, upstreamPort: number): Promise<number> {
-  const conf = join(dir, 'nginx.conf');
-  writeFileSync(
-    conf,
-    `worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  upstream echo { server 127.0.0.1:${upstreamPort}; keepalive 64; }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://echo;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Authorization "";
-      proxy_set_header X-Backend-Key "bench-injected-key";
-    }
+async function waitFor(url: string, name: string, child?: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const status = await request(url)
+      .then(async (r) => {
+        await r.body.dump();
+        return r.statusCode;
+      })
+      .catch(() => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline || (child && child.exitCode !== null)) throw new Error(`${name} did not become ready`);
+    await new Promise((r) => setTimeout(r, 100));
   }
-}
-`,
-  );
-  const child = spawn(bin, ['-c', conf, '-p', dir], { stdio: 'ignore' });
-  children.push(child);
-  const deadline = Date.now() + 10_000;
-  while ((await fetchStatus(`http://127.0.0.1:${port}/`).catch(() => 0)) !== 200) {
-    if (Date.now() > deadline) throw new Error('nginx did not start');
-    await sleep(100);
-  }
-  // The master forks one worker: measure the worker's RSS, which serves the traffic.
-  const worker = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
-  return Number(worker) || child.pid!;
-}
-
-function findOnPath(bin: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin'];
-  for (const d of dirs) {
-    try {
-      const p = join(d, bin);
-      readFileSync(p, { flag: 'r' }).length;
-      return p;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
-}
-
-function rssMb(pid: number): number | undefined {
-  try {
-    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Number(kb) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function fetchStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  const { request } = await import('undici');
-  const res = await request(url, { headers });
-  await res.body.dump();
-  return res.statusCode;
 }
 
 function listen(server: Server): Promise<number> {
@@ -341,14 +406,19 @@ function listen(server: Server): Promise<number> {
 }
 
 async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<Server>((r) => { const s = createServer(); s.listen(0, '127.0.0.1', () => r(s)); })));
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<Server>((r) => {
+          const s = createServer();
+          s.listen(0, '127.0.0.1', () => r(s));
+        }),
+    ),
+  );
   const ports = servers.map((s) => (s.address() as AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   return ports;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 function stopAll(): void {

@@ -1,18 +1,26 @@
 /**
  * Child processes for the benchmark, so the load generator, the upstream and each proxy run in
- * processes of their own: `echo <port>` (the upstream) and `bare <port> <upstreamPort>` (a bare
- * Node keep-alive pass-through that injects one header, the baseline the targets refer to).
+ * processes of their own: `echo <port>` (the upstream: a small JSON answer, `GET /big` answers
+ * 1 MiB, any request body is read to its end) and `bare <port> <upstreamPort>` (a bare Node
+ * keep-alive pass-through that injects one header: the baseline the targets refer to).
  */
 import { Agent, createServer, request } from 'node:http';
+import { BIG_BYTES } from './bench-constants';
 
 const [kind, portArg, upstreamArg] = process.argv.slice(2);
 const port = Number(portArg);
 
 if (kind === 'echo') {
   const body = JSON.stringify({ ok: true, service: 'bench-echo' });
+  const big = Buffer.alloc(BIG_BYTES, 'y');
   createServer((req, res) => {
     req.resume();
     req.on('end', () => {
+      if (req.url === '/big') {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': big.length });
+        res.end(big);
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     });

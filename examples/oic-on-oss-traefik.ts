@@ -19,11 +19,12 @@ export function oicOnOssTraefik(app: App, id = 'oic-on-oss-traefik'): Chart {
     disruptionBudget: { minAvailable: 1 },
   });
   const gateway = new TraefikGateway(chart, 'gateway', { entryPoints: ['websecure'], tls: { certResolver: 'le' }, proxy });
-  // The proxy's forwardAuth answers carry the OIC token: only Traefik may ask. Its own egress
+  // The proxy's forwardAuth answers carry the OIC token: only Traefik may ask, and only on the
+  // forwardAuth port (the proxy serves no inline route here). Its own egress
   // is DNS and the internet on 443 (JWKS, token endpoint), never other in-cluster addresses.
   new GatewayNetworkPolicies(chart, 'auth-proxy-network', {
     gateway: proxy.workload,
-    gatewayPorts: [proxy.port],
+    gatewayPorts: [proxy.forwardAuthPort],
     edge: EdgeSource.namespace('traefik', { 'app.kubernetes.io/name': 'traefik' }),
     // OKE defaults: VCN, pod and service CIDRs.
     clusterCidrs: ['10.0.0.0/16', '10.244.0.0/16', '10.96.0.0/16'],

@@ -125,7 +125,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   });
   const config = renderProxyConfig([api.route], {
     secretsDir: '/nonexistent/gatewright-demo-secrets',
-    listen: { host: '127.0.0.1', port: port(0), adminPort: port(1) },
+    listen: { host: '127.0.0.1', port: port(0), adminPort: port(1), forwardAuthPort: port(5) },
+    // Inline only: no listener that would hand out the backend token to whoever asks.
+    forwardAuthEnabled: false,
     originOverrides: {
       'https://idp.demo.test': `http://127.0.0.1:${idp}`,
       'https://auth.demo.test': `http://127.0.0.1:${oauth}`,

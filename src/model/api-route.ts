@@ -10,7 +10,11 @@ export const DEFAULT_UPSTREAM_TIMEOUT_SECONDS = 30;
 
 /** Per-route authorization, checked after the caller is authenticated. */
 export const authorizationSchema = z.object({
-  /** Allowed methods; empty means every method. */
+  /**
+   * Allowed methods; empty means the ordinary methods (`HTTP_METHODS`). TRACE is allowed only
+   * when listed here, and even then is forwarded without upstream credentials.
+   * @default []
+   */
   methods: z.array(httpMethod).default([]),
   /** Scopes the caller's token must all carry (`scope` string or `scp` array). */
   scopes: z.array(scopeToken).default([]),
@@ -57,6 +61,25 @@ export const apiRouteSchema = z.object({
    * Absent: {@link DEFAULT_UPSTREAM_TIMEOUT_SECONDS} on engines that have such a timeout.
    */
   timeoutSeconds: z.number().int().min(1).max(3600).optional(),
+  /**
+   * Largest request body forwarded, in bytes: a declared `Content-Length` above it is answered
+   * 413 before the backend is contacted, and a chunked body is cut off when it grows past it.
+   * @default - no limit
+   */
+  maxBodyBytes: z.number().int().min(0).optional(),
+  /**
+   * Let callers open WebSocket connections (`Upgrade: websocket`, RFC 6455) on this route. The
+   * handshake is authenticated, authorized and given the upstream credential like any request;
+   * the connection is then piped both ways. Other protocol upgrades (`h2c`) are never forwarded.
+   * @default false
+   */
+  allowWebSocket: z.boolean().default(false),
+  /**
+   * Close a WebSocket opened with a JWT once that token expires (`exp` plus the clock
+   * tolerance), so a connection does not outlive the credential it was authorized with.
+   * @default true
+   */
+  closeWebSocketAtTokenExpiry: z.boolean().default(true),
 });
 export type ApiRouteModel = z.infer<typeof apiRouteSchema>;
 export type ApiRouteInput = z.input<typeof apiRouteSchema>;

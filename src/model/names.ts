@@ -203,11 +203,18 @@ export const port = z
   .min(1, { message: 'must be between 1 and 65535' })
   .max(65535, { message: 'must be between 1 and 65535' });
 
-/** The HTTP methods a route can allow. */
+/** The ordinary methods: what a route without a method list allows. */
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-/** Schema of one of {@link HTTP_METHODS}. */
-export const httpMethod = z.enum(HTTP_METHODS);
-/** One of {@link HTTP_METHODS}. */
+/**
+ * Methods a route allows only when its method list names them. A TRACE response reflects the
+ * request as the backend received it, injected credentials included, and a client must not
+ * send credentials in one (RFC 9110 §9.3.8): gateways refuse it (405) unless a route lists it,
+ * and never inject a credential into it even then.
+ */
+export const EXPLICIT_ONLY_HTTP_METHODS = ['TRACE'] as const;
+/** Schema of one of {@link HTTP_METHODS} or {@link EXPLICIT_ONLY_HTTP_METHODS}. */
+export const httpMethod = z.enum([...HTTP_METHODS, ...EXPLICIT_ONLY_HTTP_METHODS]);
+/** A method a route can list. */
 export type HttpMethodName = z.infer<typeof httpMethod>;
 
 /** True when `v` has no C0 control character or DEL: what any value compared by an engine needs. */

@@ -1,6 +1,24 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { apiRouteSchema } from './api-route';
+import { headerName } from './names';
 import type { SecretRefModel } from './secret-ref';
+
+/** Port of the forwardAuth listener unless configured: next to the traffic port's 8080. */
+export const DEFAULT_FORWARD_AUTH_PORT = 8081;
+
+/** An address block in CIDR notation (`10.0.0.0/8`, `fd00::/8`), or one address. */
+export const cidr = z.string().superRefine((v, ctx) => {
+  const slash = v.indexOf('/');
+  const address = slash === -1 ? v : v.slice(0, slash);
+  const family = isIP(address);
+  const bits = slash === -1 ? (family === 6 ? 128 : 32) : /^\d{1,3}$/.test(v.slice(slash + 1)) ? Number(v.slice(slash + 1)) : NaN;
+  if (family === 0 || !(bits >= 0 && bits <= (family === 6 ? 128 : 32))) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not an address block; write CIDR notation such as "10.42.0.0/16" or "fd00::/8"` });
+  } else if (bits === 0) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" trusts every address; name the blocks of your load balancers or Traefik pods` });
+  }
+});
 
 /**
  * The reference proxy's configuration: the same validated routes every other engine renders,
@@ -18,9 +36,19 @@ export const proxyConfigSchema = z.object({
       host: z.string().default('0.0.0.0'),
       port: z.number().int().min(0).max(65535).default(8080),
       adminPort: z.number().int().min(0).max(65535).default(9090),
+      /**
+       * Port of the Traefik forwardAuth endpoint: a listener of its own, never the traffic port
+       * that inline routes and load balancers reach, because its answers carry upstream
+       * credentials. Only opened when forwardAuth is enabled; expose it to Traefik alone.
+       * @default 8081
+       */
+      forwardAuthPort: z.number().int().min(0).max(65535).default(DEFAULT_FORWARD_AUTH_PORT),
     })
-    .default({ host: '0.0.0.0', port: 8080, adminPort: 9090 }),
-  /** Path of the Traefik forwardAuth endpoint on the main port. */
+    .default({ host: '0.0.0.0', port: 8080, adminPort: 9090, forwardAuthPort: DEFAULT_FORWARD_AUTH_PORT }),
+  /**
+   * Path of the Traefik forwardAuth endpoint on the forwardAuth port (`<path>/<route name>`).
+   * The traffic port answers 404 below it.
+   */
   forwardAuthPath: z.string().startsWith('/').default('/_gatewright/forward-auth'),
   /**
    * Serve the forwardAuth endpoint. Its 200 answers carry upstream credentials, so the
@@ -28,9 +56,56 @@ export const proxyConfigSchema = z.object({
    * proxy. Absent means `true`, for hand-written configs.
    */
   forwardAuthEnabled: z.boolean().optional(),
+  /**
+   * Hops in front of the proxy (load balancers, Traefik pods) whose forwarding headers are
+   * believed: from a connection out of these blocks, `X-Forwarded-For` is extended and
+   * `X-Forwarded-Proto/Host/Port` and `X-Real-Ip` kept; from anyone else they are overwritten
+   * from the connection (RFC 7239 §8.1). In CIDR notation.
+   * @default []
+   */
+  trustedHops: z.array(cidr).default([]),
+  /**
+   * Request headers removed from every request on every route, beyond the identity,
+   * forwarding and override headers the request transformation always removes.
+   * @default []
+   */
+  stripRequestHeaders: z.array(headerName).default([]),
+  /** Limits on the caller's side of each connection. */
+  timeouts: z
+    .object({
+      /**
+       * Seconds a caller has to send the complete request head; slower ones get 408.
+       * @default 60
+       */
+      requestHeadersSeconds: z.number().int().min(1).max(3600).default(60),
+      /**
+       * Seconds a caller has to send the complete request, body included (0: no limit, for
+       * long uploads); WebSockets are not bound by it once upgraded.
+       * @default 300
+       */
+      requestSeconds: z.number().int().min(0).max(86400).default(300),
+      /**
+       * Seconds an idle keep-alive connection is kept open. Above the idle timeouts of Traefik
+       * (90 s), nginx and cloud load balancers (60 s): a connection the proxy closes just as the
+       * hop in front reuses it turns into a 502 for a non-idempotent request.
+       * @default 95
+       */
+      clientIdleSeconds: z.number().int().min(1).max(3600).default(95),
+    })
+    .refine((t) => t.requestSeconds === 0 || t.requestHeadersSeconds <= t.requestSeconds, {
+      message: 'requestHeadersSeconds must not exceed requestSeconds (the head is part of the request); raise requestSeconds or set it to 0',
+    })
+    .default({ requestHeadersSeconds: 60, requestSeconds: 300, clientIdleSeconds: 95 }),
   limits: z
     .object({
       maxHeaderBytes: z.number().int().min(1024).default(16384),
+      /**
+       * Most header lines a request may carry; more are refused with 431. Node's parser keeps
+       * only the first 2,000 and drops the rest unseen, which would let a second `Host` or
+       * `Authorization` after them slip past the duplicate checks.
+       * @default 100
+       */
+      maxHeaderCount: z.number().int().min(8).max(1000).default(100),
       maxTokenBytes: z.number().int().min(256).default(8192),
       /**
        * Verified JWTs kept (in one cache shared by all routes, so this bounds memory) so a token's
@@ -39,13 +114,20 @@ export const proxyConfigSchema = z.object({
        */
       verifiedTokenCacheEntries: z.number().int().min(0).default(10000),
     })
-    .default({ maxHeaderBytes: 16384, maxTokenBytes: 8192, verifiedTokenCacheEntries: 10000 }),
-  /** JWKS caching: keys are refetched at most once per cool-down when a token names an unknown `kid`. */
+    .default({ maxHeaderBytes: 16384, maxHeaderCount: 100, maxTokenBytes: 8192, verifiedTokenCacheEntries: 10000 }),
+  /**
+   * JWKS caching: keys are refreshed every `maxAgeSeconds` whether or not tokens are verified
+   * (so a revoked key stops verifying cached tokens too), and refetched at most once per
+   * cool-down when a token names an unknown `kid`.
+   */
   jwks: z
     .object({
       /** Minimum seconds between two fetches triggered by an unknown `kid`. */
       refetchCooldownSeconds: z.number().int().min(0).default(30),
-      /** Keys older than this are refreshed in the background; they keep working if the JWKS endpoint is down. */
+      /**
+       * Seconds between background refreshes of the key set; tokens verified with a key that
+       * left the set are dropped from the cache. Keys keep working while the endpoint is down.
+       */
       maxAgeSeconds: z.number().int().min(1).default(600),
     })
     .default({ refetchCooldownSeconds: 30, maxAgeSeconds: 600 }),

@@ -23,10 +23,17 @@ export const basicAuthCredentialSchema = z.object({
 });
 
 export const redisTokenStoreSchema = z.object({
-  endpoints: z.array(z.string().min(1)).min(1),
+  /** `host:port` of the Redis server (one endpoint), or of the seed nodes of a Redis Cluster (several). */
+  endpoints: z
+    .array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):\d{1,5}$/, { message: 'must be "host:port", e.g. "redis.cache.svc:6379"' }))
+    .min(1),
   username: secretRefSchema.optional(),
   password: secretRefSchema.optional(),
   database: z.number().int().min(0).optional(),
+  /**
+   * Prefix of every key the tokens are stored under.
+   * @default - Traefik Hub's own; the reference proxy uses `gatewright:`
+   */
   keyPrefix: z.string().optional(),
 });
 
@@ -54,8 +61,20 @@ export const oauthClientCredentialsSchema = z.object({
       encryptionKey: secretRefSchema,
     })
     .optional(),
-  /** Refresh this many seconds before the token expires. */
+  /**
+   * Refresh ahead of expiry by a tenth of the token's lifetime, but at most this many seconds.
+   * Proportional, so a 10 s token is refreshed after 9 s (not after 5 s, which a fixed skew
+   * capped at half the lifetime did: twice the token requests), and a 1 h token 60 s early.
+   * @default 60
+   */
   refreshSkewSeconds: z.number().int().min(0).max(3600).default(60),
+  /**
+   * `token_type` values accepted from the token endpoint, compared without case (RFC 6749
+   * §5.1, §7.1). A token of another type (`mac`, `DPoP`) needs more than a bearer header, so it
+   * is refused (502, logged) rather than sent as a bearer token; so is a response without one.
+   * @default ['Bearer']
+   */
+  acceptedTokenTypes: z.array(z.string().min(1).regex(/^\S+$/, { message: 'a token type has no white space, e.g. "Bearer"' })).min(1).default(['Bearer']),
 });
 
 export const upstreamCredentialSchema = z.discriminatedUnion('kind', [

@@ -68,6 +68,24 @@ export const FORWARDING_HEADERS: readonly string[] = [
   'X-Forwarded-Prefix',
   'X-Forwarded-Server',
   'X-Real-Ip',
+  // What Traefik's forwardAuth tells an authentication server about the original request; a
+  // backend that reads them would be told another method or URL than the one authorized.
+  'X-Forwarded-Method',
+  'X-Forwarded-Uri',
+];
+
+/**
+ * The forwarding headers a gateway writes itself under {@link ForwardingHeaderPolicy.OVERWRITE}
+ * (Traefik's own set): from the connection it accepted, or, from a trusted hop, extending that
+ * hop's copies. Every other entry of {@link FORWARDING_HEADERS} is removed.
+ */
+export const GATEWAY_WRITTEN_FORWARDING_HEADERS: readonly string[] = [
+  'X-Forwarded-For',
+  'X-Forwarded-Host',
+  'X-Forwarded-Proto',
+  'X-Forwarded-Port',
+  'X-Forwarded-Server',
+  'X-Real-Ip',
 ];
 
 /**
@@ -222,9 +240,11 @@ export function untrustedCallerHeaders(context: GatewayRequestContext = {}): Hea
   for (const h of context.injectedAnywhere ?? []) add(h, HeaderRemovalReason.IDENTITY);
   for (const h of URL_OVERRIDE_HEADERS) add(h, HeaderRemovalReason.REQUEST_OVERRIDE);
   for (const h of METHOD_OVERRIDE_HEADERS) add(h, HeaderRemovalReason.REQUEST_OVERRIDE);
-  // The gateway writes X-Forwarded-* itself; `Forwarded` and the prefix are facts it does not
-  // vouch for, so a caller's copies never pass.
-  for (const h of ['Forwarded', 'X-Forwarded-Prefix']) add(h, HeaderRemovalReason.FORWARDING);
+  // The gateway writes its own X-Forwarded-* set itself; `Forwarded`, the prefix and
+  // forwardAuth's method/URI facts are headers it does not vouch for, so a caller's copies never pass.
+  for (const h of FORWARDING_HEADERS) {
+    if (!GATEWAY_WRITTEN_FORWARDING_HEADERS.some((w) => sameHeader(w, h))) add(h, HeaderRemovalReason.FORWARDING);
+  }
   for (const h of context.stripRequestHeaders ?? []) add(h, HeaderRemovalReason.CONFIGURED);
   return out;
 }

@@ -152,7 +152,7 @@ describe('ReferenceProxy', () => {
     const { chart } = twoRouteChart();
     const objects = synthObjects(chart);
     const config = configOf(objects);
-    expect(config.listen).toEqual({ host: '0.0.0.0', port: 8080, adminPort: 9090 });
+    expect(config.listen).toEqual({ host: '0.0.0.0', port: 8080, adminPort: 9090, forwardAuthPort: 8081 });
     expect(config.secretsDir).toBe('/var/run/secrets/gatewright');
     expect(config.forwardAuthPath).toBe('/_gatewright/forward-auth');
     expect(config.routes.map((r) => r.name)).toEqual(['orders', 'crm']);

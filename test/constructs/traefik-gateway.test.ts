@@ -17,12 +17,12 @@ import {
 } from '../../src';
 import { proxyConfigSchema } from '../../src/model';
 import { findObject, synthObjects, testChart, toYaml, type KubeObject } from '../support/synth';
+import { TRAEFIK_HIDDEN } from '../support/transformation';
 import { catchError } from '../support/errors';
-import { FORWARDING_HEADERS, REWRITE_TRACE_HEADERS } from '../../src/plan/request-transformation';
 
 /** Forwarding facts Traefik adds and X-Replaced-Path: removed before an external backend. */
 const HIDDEN = {
-  ...Object.fromEntries([...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS].filter((h) => h !== 'Forwarded' && h !== 'X-Forwarded-Prefix').map((h) => [h, ''])),
+  ...TRAEFIK_HIDDEN,
   // The external backend's own name, never api.partner.example.net:443.
   Host: 'api.partner.example.net',
 };
@@ -65,7 +65,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
     expect(fa.metadata.namespace).toBe('edge');
     expect(fa.spec).toEqual({
       forwardAuth: {
-        address: 'http://gateway-proxy.edge.svc.cluster.local:8080/_gatewright/forward-auth/crm',
+        address: 'http://gateway-proxy.edge.svc.cluster.local:8081/_gatewright/forward-auth/crm',
         trustForwardHeader: false,
         authResponseHeaders: ['Authorization'],
       },
@@ -266,7 +266,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
 
   it('uses a ReferenceProxy passed in, in another namespace, for the forwardAuth address', () => {
     const chart = testChart('edge');
-    const proxy = new ReferenceProxy(chart, 'auth', { namespace: 'gatewright', port: 8000, forwardAuthPath: '/fa' });
+    const proxy = new ReferenceProxy(chart, 'auth', { namespace: 'gatewright', port: 8000, forwardAuthPort: 8001, forwardAuthPath: '/fa' });
     const gateway = new TraefikGateway(chart, 'gateway', { proxy, allowCrossNamespace: true });
     new SecuredApi(chart, 'orders', {
       gateway,
@@ -276,7 +276,7 @@ describe('TraefikGateway (open-source Traefik + reference proxy forwardAuth)', (
       clientAuth: JWT(),
     });
     const objects = synthObjects(chart);
-    expect(findObject(objects, 'Middleware', 'orders-forward-auth').spec.forwardAuth.address).toBe('http://auth.gatewright.svc.cluster.local:8000/fa/orders');
+    expect(findObject(objects, 'Middleware', 'orders-forward-auth').spec.forwardAuth.address).toBe('http://auth.gatewright.svc.cluster.local:8001/fa/orders');
     expect(findObject(objects, 'IngressRoute', 'orders').spec.routes[0].services[0]).toMatchObject({ name: 'orders', namespace: 'shop', port: 8080, scheme: 'http' });
     expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['auth']);
     expect(gateway.proxy).toBe(proxy);

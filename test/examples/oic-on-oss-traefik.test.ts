@@ -31,7 +31,7 @@ describe('examples/oic-on-oss-traefik (open-source Traefik + reference proxy)', 
 
   it('asks the proxy through forwardAuth and lets its OAuth token replace the caller JWT', () => {
     expect(findObject(objects, 'Middleware', 'echo-forward-auth').spec.forwardAuth).toEqual({
-      address: 'http://auth-proxy.integrations-oss.svc.cluster.local:8080/_gatewright/forward-auth/echo',
+      address: 'http://auth-proxy.integrations-oss.svc.cluster.local:8081/_gatewright/forward-auth/echo',
       trustForwardHeader: false,
       authResponseHeaders: ['Authorization'],
     });
@@ -66,7 +66,7 @@ describe('examples/oic-on-oss-traefik (open-source Traefik + reference proxy)', 
     expect(ingress.ingress).toEqual([
       {
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }],
-        ports: [{ protocol: 'TCP', port: 8080 }],
+        ports: [{ protocol: 'TCP', port: 8081 }],
       },
     ]);
   });

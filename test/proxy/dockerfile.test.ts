@@ -97,7 +97,7 @@ describe('proxy/Dockerfile', () => {
     it('probes the admin port the config names (JSON and YAML), and fails when nothing answers there', async () => {
       const adminPort = Number(new URL(gw.proxy.adminUrl).port);
       const json = join(dir, 'config.json');
-      writeFileSync(json, JSON.stringify({ version: 1, listen: { host: '127.0.0.1', port: 0, adminPort }, routes: [] }));
+      writeFileSync(json, JSON.stringify({ version: 1, listen: { host: '127.0.0.1', port: 0, adminPort, forwardAuthPort: 0 }, routes: [] }));
       expect(await runHealthcheck(json)).toBe(0);
       const yaml = join(dir, 'config.yaml');
       writeFileSync(yaml, `version: 1\nlisten:\n  host: 0.0.0.0\n  adminPort: ${adminPort}\nroutes: []\n`);

@@ -57,7 +57,7 @@ const rawGet = (path: string, headers: Record<string, string> = {}) =>
   rawRequest(gw.proxy.url, [`GET ${path} HTTP/1.1`, `Host: ${API_HOST}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), 'Connection: close', '', ''].join('\r\n'));
 
 const forwardAuth = (name: string, headers: Record<string, string>) =>
-  call(gw.proxy.url, `/_gatewright/forward-auth/${name}`, {
+  call(gw.proxy.forwardAuthUrl!, `/_gatewright/forward-auth/${name}`, {
     host: 'gatewright-proxy.gateway.svc',
     headers: { 'x-forwarded-method': 'GET', 'x-forwarded-proto': 'https', 'x-forwarded-host': API_HOST, ...headers },
   });
@@ -291,7 +291,7 @@ describe('connections and start-up', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     try {
       const file = join(dir, 'busy.json');
-      writeFileSync(file, JSON.stringify({ version: 1, listen: { host: '127.0.0.1', port: 0, adminPort: (busy.address() as AddressInfo).port }, routes: [] }));
+      writeFileSync(file, JSON.stringify({ version: 1, listen: { host: '127.0.0.1', port: 0, adminPort: (busy.address() as AddressInfo).port, forwardAuthPort: 0 }, routes: [] }));
       const child = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), [join(process.cwd(), 'src/proxy/main.ts'), '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (c) => (stderr += c));

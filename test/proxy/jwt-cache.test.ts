@@ -130,9 +130,12 @@ describe('verified-token cache and JWKS', () => {
       await new Promise((r) => setTimeout(r, 1100));
       const fresh = await Promise.all(Array.from({ length: 20 }, (_, i) => issuer.sign({ sub: `outage-${i}` })));
       const before = issuer.jwksRequests;
+      const started = Date.now();
       // Each token is new (a cache miss, so its key is looked up); the keys are stale.
       for (const t of fresh) expect((await call(local.proxy.url, '/outage', { headers: bearer(t) })).status).toBe(200);
-      expect(issuer.jwksRequests - before).toBe(1);
+      // The refresh timer (every maxAgeSeconds) may fire meanwhile; verifications add nothing.
+      const timerPeriods = Math.ceil((Date.now() - started) / 1000);
+      expect(issuer.jwksRequests - before).toBeLessThanOrEqual(1 + timerPeriods);
     } finally {
       issuer.down = false;
       await local.stop();

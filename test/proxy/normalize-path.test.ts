@@ -104,7 +104,7 @@ describe('compileRoute', () => {
   const compile = (backend: ApiRouteModel['backend']) =>
     compileRoute(
       apiRouteSchema.parse({ ...route({ name: 'svc' }), backend }),
-      { authenticator: undefined, injector: { headerNames: new Set(), queryNames: new Set() } as unknown as CredentialInjector, originOverrides: {} },
+      { authenticator: undefined, injector: { usesQuery: false } as unknown as CredentialInjector, originOverrides: {}, gateway: {} },
     );
 
   it('connects to a namespace-less Service in the proxy\'s own namespace, never in "default"', () => {

@@ -2,6 +2,7 @@ import { Agent, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyConfigInput } from '../../src/model';
 import { EchoUpstream, type Echo } from './support/echo-upstream';
+import { eventually, metricValue } from './support/eventually';
 import { TestIssuer } from './support/issuer';
 import { TestTokenEndpoint } from './support/token-endpoint';
 import { API_HOST, bearer, call, route, startTestProxy, TOKEN_URL, type TestProxy } from './support/test-proxy';
@@ -30,7 +31,7 @@ afterAll(async () => {
   await Promise.all([issuer?.close(), token?.close(), echo?.close()]);
 });
 
-async function startOAuthProxy(refreshSkewSeconds = 60, config: Partial<ProxyConfigInput> = {}, tokenUrl = TOKEN_URL): Promise<TestProxy> {
+async function startOAuthProxy(refreshSkewSeconds = 60, config: Partial<ProxyConfigInput> = {}, tokenUrl = TOKEN_URL, acceptedTokenTypes?: string[]): Promise<TestProxy> {
   gw = await startTestProxy(
     { issuer, token, echo },
     [
@@ -46,6 +47,7 @@ async function startOAuthProxy(refreshSkewSeconds = 60, config: Partial<ProxyCon
             clientSecret: { kind: 'secret', ref: { secretName: 'oauth', key: 'secret' } },
             authMethod: 'client_secret_post',
             refreshSkewSeconds,
+            ...(acceptedTokenTypes ? { acceptedTokenTypes } : {}),
           },
         ],
       }),
@@ -57,39 +59,82 @@ async function startOAuthProxy(refreshSkewSeconds = 60, config: Partial<ProxyCon
 
 const upstreamAuth = async (g: TestProxy, init: Parameters<typeof call>[2] = {}) => {
   const res = await call(g.proxy.url, '/api', init);
-  return { status: res.status, auth: res.status === 200 ? res.json<Echo>().headers.authorization : undefined, text: res.text };
+  return { status: res.status, auth: res.status === 200 ? (res.json<Echo>().headers.authorization as string | undefined) : undefined, text: res.text };
 };
 
 describe('OAuth2 client credentials toward the upstream', () => {
-  it('1,000 concurrent requests cause exactly one token request', async () => {
+  it('1,000 concurrent requests cause exactly one token request', { timeout: 90_000 }, async () => {
     const g = await startOAuthProxy();
-    token.delayMs = 200;
+    // The token endpoint answers only once all 1,000 requests are inside the proxy: each of
+    // them found no token and waits for the one request in flight.
+    let release!: () => void;
+    token.hold = new Promise<void>((r) => (release = r));
     const client = new Agent({ connections: 1000, keepAliveTimeout: 1000 });
     try {
-      const results = await Promise.all(
+      const pending = Promise.all(
         Array.from({ length: 1000 }, async () => {
           const res = await request(`${g.proxy.url}/api`, { headers: { host: API_HOST }, dispatcher: client });
           await res.body.dump();
           return res.statusCode;
         }),
       );
+      await eventually(async () => (await metricValue(g.proxy.metrics.inFlight)) >= 1000, '1,000 requests in flight');
+      release();
+      const results = await pending;
       expect(results.filter((s) => s === 200)).toHaveLength(1000);
       expect(token.seen).toHaveLength(1);
       expect(new URLSearchParams(token.seen[0].body).get('client_secret')).toBe(CLIENT_SECRET);
     } finally {
+      release();
       await client.close();
     }
   });
 
-  it('refreshes in the background before expiry, so no request waits or uses an expired token', async () => {
-    const g = await startOAuthProxy(1);
-    token.expiresIn = 3;
+  it('refreshes in the background before expiry, so no request uses an expired token', async () => {
+    const g = await startOAuthProxy();
+    token.expiresIn = 2;
     expect((await upstreamAuth(g)).auth).toBe('Bearer upstream-token-1');
-    await new Promise((r) => setTimeout(r, 2200)); // inside the 1 s skew window
-    expect((await upstreamAuth(g)).auth).toBe('Bearer upstream-token-1');
-    for (let i = 0; i < 40 && token.issued < 2; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(token.seen).toHaveLength(2);
+    // Requests keep flowing; once inside the refresh window (the last tenth of the lifetime)
+    // one of them triggers the refresh, and the others go on with the still-valid token.
+    const seen = new Set<string | undefined>();
+    await eventually(async () => {
+      const r = await upstreamAuth(g);
+      expect(r.status).toBe(200);
+      seen.add(r.auth);
+      return token.issued >= 2;
+    }, 'the background refresh');
+    await token.requestsSeen(2);
     expect((await upstreamAuth(g)).auth).toBe('Bearer upstream-token-2');
+    expect(token.seen).toHaveLength(2);
+    expect([...seen].every((a) => a === 'Bearer upstream-token-1' || a === 'Bearer upstream-token-2')).toBe(true);
+  });
+
+  it('refuses (502) a token whose token_type is not Bearer, instead of sending it as one (RFC 6749 §7.1)', async () => {
+    for (const type of ['mac', 'DPoP', undefined]) {
+      const g = await startOAuthProxy();
+      token.tokenType = type;
+      const res = await upstreamAuth(g);
+      expect(res.status).toBe(502);
+      expect(JSON.parse(res.text)).toEqual({ error: 'bad_gateway' });
+      const before = echo.requests.length;
+      // Within the failure pause the same answer comes at once, without another token request.
+      expect((await upstreamAuth(g)).status).toBe(502);
+      expect(token.seen).toHaveLength(1);
+      expect(echo.requests.length).toBe(before);
+      const line = g.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'upstream token refused');
+      expect(line).toMatchObject({ level: 50, route: 'api' });
+      expect(JSON.stringify(g.logs)).not.toContain('upstream-token-1');
+      await g.stop();
+      gw = undefined;
+      token.reset();
+    }
+  });
+
+  it('accepts another token_type when the credential lists it, compared without case', async () => {
+    const g = await startOAuthProxy(60, {}, TOKEN_URL, ['Bearer', 'N_A']);
+    token.tokenType = 'n_a';
+    expect((await upstreamAuth(g)).auth).toBe('Bearer upstream-token-1');
+    expect(g.proxy.tokenSources.get('backend-token')!.requests).toBe(1);
   });
 
   it('retries network errors and 5xx with exponential backoff', async () => {

@@ -56,7 +56,7 @@ describe('operations', () => {
     for (const t of jwts) {
       await call(gw.proxy.url, '/oauth/a?access_token=leak', { headers: bearer(t) });
       await call(gw.proxy.url, '/header', { headers: bearer(t) });
-      await call(gw.proxy.url, '/_gatewright/forward-auth/oauth', { host: 'gatewright-proxy.gateway.svc', headers: { ...bearer(t), 'x-forwarded-method': 'GET', 'x-forwarded-uri': '/oauth' } });
+      await call(gw.proxy.forwardAuthUrl!, '/_gatewright/forward-auth/oauth', { host: 'gatewright-proxy.gateway.svc', headers: { ...bearer(t), 'x-forwarded-method': 'GET', 'x-forwarded-uri': '/oauth' } });
     }
     await call(gw.proxy.url, '/query?key=caller-supplied-query-secret');
     await call(gw.proxy.url, '/basic', { headers: { 'x-api-key': SECRETS.callers.alice } });
@@ -216,7 +216,7 @@ describe('config and process', () => {
       file,
       JSON.stringify({
         version: 1,
-        listen: { host: '127.0.0.1', port: 0, adminPort: 0 },
+        listen: { host: '127.0.0.1', port: 0, adminPort: 0, forwardAuthPort: 0 },
         shutdownDelaySeconds: 1,
         shutdownGraceSeconds: 5,
         originOverrides: { 'https://backend.example.test': echo.url },

@@ -123,7 +123,13 @@ const corpus: Hostile[] = [
   { name: 'backslash traversal', request: () => get('/public\\..\\secure'), status: 400 },
   { name: 'encoded NUL', request: () => get('/public/a%00b'), status: 400 },
   { name: 'malformed percent-encoding', request: () => get('/public/%zz'), status: 400 },
-  { name: 'absolute-form request target', request: () => get('http://api.example.test/secure/orders'), status: 400 },
+  // RFC 9112 §3.2.2: routed by the target's authority, which must be a served host.
+  { name: 'absolute-form request target for a served host, no token', request: () => get('http://api.example.test/secure/orders'), status: 401 },
+  { name: 'absolute-form request target for another host', request: () => get('http://evil.example.test/secure/orders'), status: 404 },
+  { name: 'absolute-form request target with user-info', request: () => get('http://user:pass@api.example.test/secure/orders'), status: 400 },
+  { name: 'absolute-form request target with a traversal', request: () => get('http://api.example.test/public/../secure/orders'), status: 400 },
+  { name: 'Host with user-info (RFC 9112 §3.2)', request: () => get('/public', {}, 'api.example.test@evil.test'), status: 400 },
+  { name: 'Host with a non-numeric port', request: () => get('/public', {}, 'api.example.test:x80'), status: 400 },
   { name: 'prefix boundary (/securex is not /secure)', request: async () => get('/securex', { Authorization: `Bearer ${await issuer.sign()}` }), status: 404 },
   { name: 'unknown host', request: () => get('/public', {}, 'evil.example.test'), status: 404 },
   // Framing and header smuggling

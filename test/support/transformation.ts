@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { FORWARDING_HEADERS, REWRITE_TRACE_HEADERS, untrustedCallerHeaders } from '../../src/plan/request-transformation';
+import { GATEWAY_WRITTEN_FORWARDING_HEADERS, REWRITE_TRACE_HEADERS, untrustedCallerHeaders } from '../../src/plan/request-transformation';
 
 /**
  * What the plan's request transformation looks like on each engine, for tests that check one
@@ -7,12 +7,13 @@ import { FORWARDING_HEADERS, REWRITE_TRACE_HEADERS, untrustedCallerHeaders } fro
  */
 
 /**
- * Forwarding facts Traefik adds and X-Replaced-Path, which a Traefik strip Middleware removes
- * before an external backend (a caller's `Forwarded` and `X-Forwarded-Prefix` already went
- * with the gateway's untrusted-headers Middleware).
+ * Forwarding facts Traefik writes itself and X-Replaced-Path, which a Traefik strip Middleware
+ * removes before an external backend (a caller's `Forwarded`, `X-Forwarded-Prefix`,
+ * `X-Forwarded-Method` and `X-Forwarded-Uri` already went with the gateway's untrusted-headers
+ * Middleware).
  */
 export const TRAEFIK_HIDDEN: Readonly<Record<string, string>> = Object.fromEntries(
-  [...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS].filter((h) => h !== 'Forwarded' && h !== 'X-Forwarded-Prefix').map((h) => [h, '']),
+  [...GATEWAY_WRITTEN_FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS].map((h) => [h, '']),
 );
 
 /** {@link TRAEFIK_HIDDEN} plus the `Host` Traefik's strip Middleware sets for an external backend. */

@@ -78,15 +78,23 @@ export interface UpstreamOAuthProps {
    */
   readonly authMethod?: 'client_secret_basic' | 'client_secret_post';
   /**
-   * Share tokens between gateway replicas through Redis (Traefik Hub).
+   * Share tokens between gateway replicas through Redis (Traefik Hub, reference proxy): one
+   * token request per lifetime whatever the number of replicas.
    * @default - each replica caches its own token
    */
   readonly tokenStore?: UpstreamOAuthTokenStore;
   /**
-   * Refresh this many seconds before expiry (reference proxy).
+   * Refresh ahead of expiry by a tenth of the token's lifetime, but at most this many seconds
+   * (reference proxy).
    * @default 60
    */
   readonly refreshSkewSeconds?: number;
+  /**
+   * `token_type` values the token endpoint may answer with (compared without case); a token
+   * of any other type is refused rather than sent as a bearer token (reference proxy).
+   * @default ['Bearer']
+   */
+  readonly acceptedTokenTypes?: readonly string[];
   /**
    * Name of the generated token middleware.
    * @default - the construct id
@@ -94,7 +102,7 @@ export interface UpstreamOAuthProps {
   readonly name?: string;
 }
 
-const UPSTREAM_O_AUTH_PROPS = keysOf<UpstreamOAuthProps>()(['tokenUrl', 'clientId', 'clientSecret', 'scopes', 'audience', 'claims', 'forwardHeaders', 'authMethod', 'tokenStore', 'refreshSkewSeconds', 'name']);
+const UPSTREAM_O_AUTH_PROPS = keysOf<UpstreamOAuthProps>()(['tokenUrl', 'clientId', 'clientSecret', 'scopes', 'audience', 'claims', 'forwardHeaders', 'authMethod', 'tokenStore', 'refreshSkewSeconds', 'acceptedTokenTypes', 'name']);
 
 /**
  * An OAuth2 client-credentials token that the gateway fetches, caches and refreshes, and
@@ -161,6 +169,7 @@ export class UpstreamOAuth extends Construct implements IUpstreamCredential {
           }
         : {}),
       refreshSkewSeconds: p.refreshSkewSeconds ?? 60,
+      ...(p.acceptedTokenTypes ? { acceptedTokenTypes: [...p.acceptedTokenTypes] } : {}),
     };
     return [parseOrThrow(oauthClientCredentialsSchema, model, path)];
   }

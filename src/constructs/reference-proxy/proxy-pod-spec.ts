@@ -6,10 +6,15 @@ import type { ProxyResources } from './proxy-resources';
 export interface ProxyPodSpecInput {
   /** Container image, already checked to be pinned. */
   readonly image: string;
-  /** Container port for proxied traffic and forwardAuth (named `http`). */
+  /** Container port for proxied traffic (named `http`). */
   readonly port: number;
   /** Container port for health and metrics (named `admin`, probed by the kubelet). */
   readonly adminPort: number;
+  /**
+   * Container port of the forwardAuth listener (named `forward-auth`).
+   * @default - none: no route uses forwardAuth, so the proxy does not listen for it
+   */
+  readonly forwardAuthPort?: number;
   /** Non-root UID, also used as GID and fsGroup so the proxy can read its Secret files. */
   readonly runAsUser: number;
   /** How long the proxy serves, not ready, after SIGTERM (`shutdownDelaySeconds` of its config). */
@@ -34,6 +39,9 @@ export interface ProxyPodSpecInput {
 /** Where the ConfigMap is mounted, and the file the proxy reads (env `GATEWRIGHT_CONFIG`). */
 export const PROXY_CONFIG_DIR = '/etc/gatewright';
 export const PROXY_CONFIG_FILE = 'config.json';
+
+/** Name of the forwardAuth container and Service port, for NetworkPolicies that admit only Traefik to it. */
+export const FORWARD_AUTH_PORT_NAME = 'forward-auth';
 
 /** Owner and group may read, nobody else; the pod's fsGroup makes the proxy the group. */
 const SECRET_FILE_MODE = 0o440;
@@ -80,6 +88,7 @@ export function proxyPodSpec(input: ProxyPodSpecInput): k8s.PodSpec {
         ],
         ports: [
           { name: 'http', containerPort: input.port, protocol: 'TCP' },
+          ...(input.forwardAuthPort !== undefined ? [{ name: FORWARD_AUTH_PORT_NAME, containerPort: input.forwardAuthPort, protocol: 'TCP' }] : []),
           { name: 'admin', containerPort: input.adminPort, protocol: 'TCP' },
         ],
         readinessProbe: {

@@ -3,7 +3,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { dnsLabel, ErrorCode, GatewayEngine, GatewrightError, parseOrThrow, type ApiRouteModel, type ProxyConfigModel } from '../../model';
+import { cidr, DEFAULT_FORWARD_AUTH_PORT, dnsLabel, ErrorCode, GatewayEngine, GatewrightError, parseOrThrow, type ApiRouteModel, type ProxyConfigModel } from '../../model';
 import { checkRouteCapabilities } from '../../plan/capabilities';
 import type { ForwardAuthEndpoint } from '../../targets/traefik/forward-auth-middleware';
 import { renderProxyConfig } from '../../targets/proxy/render-config';
@@ -12,11 +12,11 @@ import type { WorkloadSelector } from '../network/gateway-network-policies';
 import { parentChartOf } from '../parent-chart';
 import { CONTENT_HASH_ANNOTATION } from '../rotation/restart-on-change';
 import { SecretSync } from '../secrets/secret-sync';
-import { PROXY_CONFIG_FILE, proxyPodSpec, type ProxyPodSpecInput } from './proxy-pod-spec';
+import { keysOf, rejectUnknownProps } from '../props/check-props';
+import { FORWARD_AUTH_PORT_NAME, PROXY_CONFIG_FILE, proxyPodSpec, type ProxyPodSpecInput } from './proxy-pod-spec';
 import type { ProxyResources } from './proxy-resources';
 
 export type { ProxyResourceQuantities, ProxyResources } from './proxy-resources';
-import { keysOf, rejectUnknownProps } from '../props/check-props';
 
 /** The image the construct deploys unless told otherwise; bumped with each gatewright release. */
 export const DEFAULT_REFERENCE_PROXY_IMAGE = 'ghcr.io/gatewright/reference-proxy:0.1.0';
@@ -85,10 +85,25 @@ export interface ReferenceProxyProps {
    */
   readonly replicas?: number;
   /**
-   * Port serving proxied traffic and the forwardAuth endpoint.
+   * Port serving proxied traffic (inline routes).
    * @default 8080
    */
   readonly port?: number;
+  /**
+   * Port of the Traefik forwardAuth endpoint, opened only when a `TraefikGateway` routes
+   * through the proxy. Its answers carry upstream credentials, so it is a listener of its
+   * own, never the traffic port; let only Traefik reach it.
+   * @default 8081
+   */
+  readonly forwardAuthPort?: number;
+  /**
+   * Address blocks (CIDR) of the hops in front of the proxy — Traefik pods, a load balancer —
+   * whose `X-Forwarded-*` headers the proxy believes (RFC 7239 §8.1). From anyone else they
+   * are overwritten from the connection, so behind a TLS-terminating Traefik name its pod CIDR
+   * here for backends to see `X-Forwarded-Proto: https`.
+   * @default - none: forwarding headers are always written from the connection
+   */
+  readonly trustedHops?: string[];
   /**
    * Port serving `/healthz`, `/readyz` and `/metrics`; never exposed outside the cluster.
    * @default 9090
@@ -100,7 +115,7 @@ export interface ReferenceProxyProps {
    */
   readonly secretsDir?: string;
   /**
-   * Path of the Traefik forwardAuth endpoint on the main port.
+   * Path of the Traefik forwardAuth endpoint on the forwardAuth port.
    * @default '/_gatewright/forward-auth'
    */
   readonly forwardAuthPath?: string;
@@ -165,6 +180,8 @@ const propsSchema = z.object({
   replicas: z.number().int().min(1),
   port: z.number().int().min(1).max(65535),
   adminPort: z.number().int().min(1).max(65535),
+  forwardAuthPort: z.number().int().min(1).max(65535),
+  trustedHops: z.array(cidr).optional(),
   secretsDir: z.string().regex(/^\/[^\s]*[^/\s]$/, { message: 'must be an absolute directory without a trailing "/", e.g. "/var/run/secrets/gatewright"' }),
   forwardAuthPath: z.string().regex(/^\/[-._~/a-zA-Z0-9]*$/, { message: 'must be a plain absolute path, e.g. "/_gatewright/forward-auth"' }),
   maxHeaderBytes: z.number().int().min(1024).optional(),
@@ -190,7 +207,7 @@ const propsSchema = z.object({
   serviceAccountName: z.string().min(1).optional(),
 });
 
-const REFERENCE_PROXY_PROPS = keysOf<ReferenceProxyProps>()(['name', 'namespace', 'image', 'replicas', 'port', 'adminPort', 'secretsDir', 'forwardAuthPath', 'maxHeaderBytes', 'maxTokenBytes', 'shutdownDelaySeconds', 'resources', 'autoscaling', 'disruptionBudget', 'runAsUser', 'serviceAccountName']);
+const REFERENCE_PROXY_PROPS = keysOf<ReferenceProxyProps>()(['name', 'namespace', 'image', 'replicas', 'port', 'adminPort', 'secretsDir', 'forwardAuthPath', 'forwardAuthPort', 'trustedHops', 'maxHeaderBytes', 'maxTokenBytes', 'shutdownDelaySeconds', 'resources', 'autoscaling', 'disruptionBudget', 'runAsUser', 'serviceAccountName']);
 
 /**
  * The gatewright reference proxy on Kubernetes: a hardened Deployment running the bundled
@@ -207,8 +224,10 @@ export class ReferenceProxy extends Construct {
   readonly name: string;
   /** Namespace of the objects, when set. */
   readonly namespace?: string;
-  /** Service port for proxied traffic and forwardAuth. */
+  /** Service port for proxied traffic. */
   readonly port: number;
+  /** Port of the forwardAuth listener (a Service port only while a route uses forwardAuth). */
+  readonly forwardAuthPort: number;
   /** Service port for health and metrics. */
   readonly adminPort: number;
   /** Path of the forwardAuth endpoint. */
@@ -238,6 +257,7 @@ export class ReferenceProxy extends Construct {
         replicas: props.replicas ?? 2,
         port: props.port ?? 8080,
         adminPort: props.adminPort ?? 9090,
+        forwardAuthPort: props.forwardAuthPort ?? DEFAULT_FORWARD_AUTH_PORT,
         secretsDir: props.secretsDir ?? '/var/run/secrets/gatewright',
         forwardAuthPath: props.forwardAuthPath ?? '/_gatewright/forward-auth',
         shutdownDelaySeconds: props.shutdownDelaySeconds ?? 5,
@@ -268,6 +288,15 @@ export class ReferenceProxy extends Construct {
         fix: 'choose another adminPort, e.g. 9090',
       });
     }
+    if (p.forwardAuthPort === p.port || p.forwardAuthPort === p.adminPort) {
+      throw new GatewrightError({
+        code: ErrorCode.INVALID_PROPS,
+        path: this.node.path,
+        field: 'forwardAuthPort',
+        problem: `equals ${p.forwardAuthPort === p.port ? 'port' : 'adminPort'} (${p.forwardAuthPort}); forwardAuth answers carry upstream credentials and need a port only Traefik reaches`,
+        fix: 'choose another forwardAuthPort, e.g. 8081',
+      });
+    }
     const budget = p.disruptionBudget;
     const fewestPods = p.autoscaling?.minReplicas ?? p.replicas;
     if (budget && typeof budget.minAvailable === 'number' && budget.minAvailable >= fewestPods) {
@@ -284,6 +313,7 @@ export class ReferenceProxy extends Construct {
     this.namespace = p.namespace;
     this.port = p.port;
     this.adminPort = p.adminPort;
+    this.forwardAuthPort = p.forwardAuthPort;
     this.forwardAuthPath = p.forwardAuthPath;
     this.secretsDir = p.secretsDir;
     this.selectorLabels = { 'app.kubernetes.io/name': 'reference-proxy', 'app.kubernetes.io/instance': p.name };
@@ -303,7 +333,8 @@ export class ReferenceProxy extends Construct {
 
   /** Where Traefik's forwardAuth Middlewares reach this proxy. */
   get forwardAuthEndpoint(): ForwardAuthEndpoint {
-    return { host: this.serviceHost, port: this.port, path: this.forwardAuthPath };
+    // The forwardAuth listener, a port of its own: never the traffic port.
+    return { host: this.serviceHost, port: this.forwardAuthPort, path: this.forwardAuthPath };
   }
 
   /** `<name>.<namespace>.svc.cluster.local`: the Service's in-cluster DNS name. */
@@ -357,7 +388,8 @@ export class ReferenceProxy extends Construct {
     const p = this.props;
     return renderProxyConfig(this.routeList, {
       secretsDir: p.secretsDir,
-      listen: { host: '0.0.0.0', port: p.port, adminPort: p.adminPort },
+      listen: { host: '0.0.0.0', port: p.port, adminPort: p.adminPort, forwardAuthPort: p.forwardAuthPort },
+      ...(p.trustedHops ? { trustedHops: p.trustedHops } : {}),
       forwardAuthPath: p.forwardAuthPath,
       // Off unless a TraefikGateway routes through this proxy: an inline-only proxy must never
       // answer credential-bearing forwardAuth requests.
@@ -424,6 +456,7 @@ export class ReferenceProxy extends Construct {
           image: p.image,
           port: p.port,
           adminPort: p.adminPort,
+          forwardAuthPort: this.forwardAuthUsed ? p.forwardAuthPort : undefined,
           runAsUser: p.runAsUser,
           shutdownDelaySeconds: this.rendered().model.shutdownDelaySeconds,
           shutdownGraceSeconds: this.rendered().model.shutdownGraceSeconds,
@@ -464,15 +497,21 @@ export class ReferenceProxy extends Construct {
   }
 
   private emitService(): void {
-    new k8s.KubeService(this, 'Service', {
+    new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: this.metadata(this.name),
       spec: {
         type: 'ClusterIP',
         selector: { ...this.selectorLabels },
-        ports: [
-          { name: 'http', port: this.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },
-          { name: 'admin', port: this.adminPort, targetPort: k8s.IntOrString.fromString('admin'), protocol: 'TCP' },
-        ],
+        // The forwardAuth port only while a route uses it (the proxy opens it only then).
+        ports: Lazy.any({
+          produce: () => [
+            { name: 'http', port: this.port, targetPort: 'http', protocol: 'TCP' },
+            ...(this.forwardAuthUsed ? [{ name: FORWARD_AUTH_PORT_NAME, port: this.forwardAuthPort, targetPort: FORWARD_AUTH_PORT_NAME, protocol: 'TCP' }] : []),
+            { name: 'admin', port: this.adminPort, targetPort: 'admin', protocol: 'TCP' },
+          ],
+        }),
       },
     });
   }

@@ -24,7 +24,6 @@ interface Expected {
  * subject is the id of the Secret key that matched, never the key.
  */
 export class ApiKeyAuthenticator implements Authenticator {
-  readonly credentialHeaders: readonly string[];
   private readonly header: string;
   private expected = new Map<string, Expected | undefined>();
 
@@ -33,7 +32,6 @@ export class ApiKeyAuthenticator implements Authenticator {
     private readonly secrets: SecretResolver,
   ) {
     this.header = model.header.toLowerCase();
-    this.credentialHeaders = [this.header];
   }
 
   authenticate(headers: IncomingHttpHeaders): AuthResult {

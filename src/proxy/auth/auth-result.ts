@@ -35,8 +35,6 @@ export interface AuthFailure {
 
 /** How a route authenticates callers. */
 export interface Authenticator {
-  /** Lower-case request headers carrying the caller's credential: never forwarded upstream. */
-  readonly credentialHeaders: readonly string[];
   authenticate(headers: IncomingHttpHeaders): AuthResult | Promise<AuthResult>;
 }
 

@@ -1,4 +1,5 @@
-import { importJWK, type JWK } from 'jose';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { Dispatcher } from 'undici';
 
 /** Raised when no key can be found for a token: the caller's problem (401). */
@@ -17,27 +18,38 @@ export interface JwksKeyStoreOptions {
   readonly dispatcher: Dispatcher;
   /** Minimum time between fetches caused by an unknown `kid`. */
   readonly refetchCooldownMs: number;
-  /** Age after which keys are refreshed in the background. */
+  /** Age after which keys are refreshed in the background, and the period of the refresh timer. */
   readonly maxAgeMs: number;
   readonly timeoutMs?: number;
-  /** Called when the set of key ids changed, so verified-token caches can be dropped. */
-  readonly onKeysChanged?: () => void;
+  /**
+   * Called when keys left the set, with their {@link VerificationKey.id}s, so tokens verified
+   * with them can be dropped from caches.
+   */
+  readonly onKeysRemoved?: (ids: ReadonlySet<string>) => void;
   readonly now?: () => number;
 }
 
-type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
+
+/** A key to verify one token with, and an identity that changes with the key material. */
+export interface VerificationKey {
+  readonly key: KeyObject;
+  /** `<jwks url>#<kid>:<modulus or x>`: what a verified-token cache remembers the key by. */
+  readonly id: string;
+}
 
 /** Minimum time between JWKS fetches after a failed one (at start-up, and for age refreshes). */
 const COLD_RETRY_GAP_MS = 1000;
 
 /**
- * A JWKS cache: fetched on first use, refreshed in the background when old, refetched when a
- * token names an unknown `kid` (at most once per cool-down, so random kids cannot turn the
- * gateway into a JWKS flooder). When the endpoint is down, the keys already fetched keep working.
+ * A JWKS cache: fetched on first use, refreshed on a timer whether or not tokens are verified
+ * (a proxy answering from its verified-token cache must still notice a revoked key), refetched
+ * when a token names an unknown `kid` (at most once per cool-down, so random kids cannot turn
+ * the gateway into a JWKS flooder). When the endpoint is down, the keys already fetched keep
+ * working.
  */
 export class JwksKeyStore {
   private jwks: JWK[] = [];
-  private readonly imported = new Map<string, Promise<VerifyKey>>();
+  private readonly imported = new Map<string, VerificationKey | null>();
   private fetchedAt = -Infinity;
   private lastAttemptAt = -Infinity;
   private lastFailureAt = -Infinity;
@@ -58,8 +70,22 @@ export class JwksKeyStore {
    */
   generation = 0;
 
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Refreshes every `maxAgeMs` from now on; the timer never keeps the process alive. */
+  startRefreshing(): void {
+    this.stopRefreshing();
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), this.options.maxAgeMs);
+    this.timer.unref();
+  }
+
+  stopRefreshing(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
   /** The verification key for a token's protected header. */
-  async keyFor(header: { readonly alg?: string; readonly kid?: string }): Promise<VerifyKey> {
+  async keyFor(header: { readonly alg?: string; readonly kid?: string }): Promise<VerificationKey> {
     const alg = header.alg;
     if (!alg) throw new UnknownSigningKeyError('token has no alg');
     // A failed fetch is not retried by every request that follows it: while the endpoint is
@@ -77,8 +103,13 @@ export class JwksKeyStore {
       await this.refresh().catch(() => undefined);
       jwk = this.find(header.kid, alg);
     }
-    if (!jwk) throw new UnknownSigningKeyError('no matching key');
-    return this.importKey(jwk, alg);
+    const key = jwk && this.importKey(jwk);
+    if (!key) throw new UnknownSigningKeyError('no matching key');
+    return key;
+  }
+
+  private keyId(jwk: JWK): string {
+    return `${this.options.url}#${jwk.kid ?? ''}:${jwk.n ?? jwk.x ?? ''}`;
   }
 
   private find(kid: string | undefined, alg: string): JWK | undefined {
@@ -90,12 +121,18 @@ export class JwksKeyStore {
     return usable.length === 1 ? usable[0] : undefined;
   }
 
-  private importKey(jwk: JWK, alg: string): Promise<VerifyKey> {
-    const id = `${jwk.kid ?? ''}\u0000${alg}\u0000${jwk.n ?? jwk.x ?? ''}`;
+  /** The node:crypto key of a JWK, imported once; `null` for a JWK node:crypto refuses. */
+  private importKey(jwk: JWK): VerificationKey | null {
+    const id = this.keyId(jwk);
     let key = this.imported.get(id);
-    if (!key) {
-      key = importJWK({ ...jwk, ext: true }, alg);
-      key.catch(() => this.imported.delete(id));
+    if (key === undefined) {
+      try {
+        // Public parameters only: a JWK that also carries private ones is imported as public.
+        const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicPart } = jwk as JWK & Record<string, unknown>;
+        key = { key: createPublicKey({ key: publicPart as import('node:crypto').JsonWebKey, format: 'jwk' }), id };
+      } catch {
+        key = null;
+      }
       this.imported.set(id, key);
     }
     return key;
@@ -133,15 +170,16 @@ export class JwksKeyStore {
     const doc = (await res.body.json()) as { keys?: unknown };
     if (!doc || !Array.isArray(doc.keys)) throw new Error('JWKS document has no "keys" array');
     const keys = doc.keys.filter((k): k is JWK => typeof k === 'object' && k !== null && typeof (k as JWK).kty === 'string');
-    const before = this.jwks.map((k) => `${k.kid}:${k.n ?? k.x}`).sort().join(',');
-    const after = keys.map((k) => `${k.kid}:${k.n ?? k.x}`).sort().join(',');
+    const before = new Set(this.jwks.map((k) => this.keyId(k)));
+    const after = new Set(keys.map((k) => this.keyId(k)));
     this.jwks = keys;
     this.fetchedAt = this.now();
     this.fetches++;
-    if (this.loadedOnce && before !== after) {
+    const removed = new Set([...before].filter((id) => !after.has(id)));
+    if (this.loadedOnce && removed.size > 0) {
       this.generation++;
       this.imported.clear();
-      this.options.onKeysChanged?.();
+      if (removed.size > 0) this.options.onKeysRemoved?.(removed);
     }
     this.loadedOnce = true;
   }

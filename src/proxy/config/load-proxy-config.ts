@@ -56,6 +56,16 @@ export function validateProxyConfig(raw: unknown, where = 'proxy config'): Proxy
       fix: 'choose another adminPort, e.g. 9090',
     });
   }
+  const forwardAuthPort = config.listen.forwardAuthPort;
+  if (config.forwardAuthEnabled !== false && forwardAuthPort !== 0 && (forwardAuthPort === config.listen.port || forwardAuthPort === config.listen.adminPort)) {
+    throw new GatewrightError({
+      code: ErrorCode.INVALID_PROPS,
+      path: where,
+      field: 'listen.forwardAuthPort',
+      problem: `is the ${forwardAuthPort === config.listen.port ? 'traffic' : 'admin'} port (${forwardAuthPort}); forwardAuth answers carry upstream credentials and need a port only Traefik reaches`,
+      fix: 'choose another forwardAuthPort, e.g. 8081',
+    });
+  }
   const names = new Set<string>();
   config.routes.forEach((route, i) => {
     if (names.has(route.name)) {

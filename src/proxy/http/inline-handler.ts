@@ -1,70 +1,55 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessRecord } from '../ops/access-log';
-import type { NormalizedTarget } from '../routing/normalize-path';
 import type { CompiledRoute } from '../routing/compiled-route';
 import type { Injection } from '../upstream/credential-injector';
-import { forwardableHeaders, injectQuery } from '../upstream/upstream-headers';
-import { authenticateRequest } from './authenticate-request';
-import { forwardedClaimHeaders } from './forwarded-claim-headers';
+import { forwardableHeaders } from '../upstream/upstream-headers';
+import { authenticateOrRefuse, injectOrRefuse } from './admission';
+import { declaredBodyTooLarge } from './body-limit';
 import { credentialFailure } from './credential-failure';
 import { sendError } from './error-response';
 import { forwardUpstream } from './forward-upstream';
+import { completeUpstreamRequest } from './upstream-request';
+import type { RequestAddress } from './request-address';
 import type { HandlerContext } from './request-context';
 
 /**
- * Inline reverse proxy: client auth and authorization first, then the caller's credential is
- * removed, the upstream credential injected, the path rewritten, and the exchange streamed.
+ * Inline reverse proxy: client auth and authorization first, then the route's request
+ * transformation (the caller's credential, identity and forwarding headers removed, the
+ * upstream credential injected), the path rewritten, and the exchange streamed.
  */
 export async function handleInline(
   ctx: HandlerContext,
   route: CompiledRoute,
   req: IncomingMessage,
   res: ServerResponse,
-  target: Extract<NormalizedTarget, { ok: true }>,
+  address: Extract<RequestAddress, { ok: true }>,
   record: AccessRecord,
 ): Promise<void> {
-  const forwarded = forwardableHeaders(req, route.dropHeaders, route.removeHeaders);
+  const forwarded = forwardableHeaders(req, route.headerActions);
   if (forwarded.duplicate) {
     record.outcome = 'bad_request';
     return sendError(res, 400, 'bad_request');
   }
-  let auth = authenticateRequest(route, req.method ?? '', req.headers, target.query);
+  const method = req.method ?? '';
+  let auth = authenticateOrRefuse(route, res, record, method, req.headers, address.target.query);
   if (auth instanceof Promise) auth = await auth;
-  if (auth.subject) record.subject = auth.subject;
-  if (!auth.ok) {
-    record.outcome = auth.outcome;
-    return sendError(res, auth.status, auth.error, auth.challenge ? { 'www-authenticate': auth.challenge } : undefined);
+  if (!auth) return;
+  if (declaredBodyTooLarge(req, route)) {
+    record.outcome = 'body_too_large';
+    return sendError(res, 413, 'payload_too_large', { connection: 'close' });
   }
-
   if (req.headers.expect === '100-continue') res.writeContinue();
-
-  let injection: Injection;
-  try {
-    const pending = route.injector.inject(req.headers);
-    injection = pending instanceof Promise ? await pending : pending;
-  } catch (err) {
-    return credentialFailure(ctx, route, res, record, err);
-  }
-
+  let injection = injectOrRefuse(ctx, route, res, record, method, req.headers);
+  if (injection instanceof Promise) injection = await injection;
+  if (!injection) return;
   const headers = forwarded.headers;
-  headers.host = route.model.preserveHost ? (req.headers.host as string) : route.upstreamHost;
-  const xff = req.headers['x-forwarded-for'];
-  const remote = req.socket.remoteAddress ?? '';
-  headers['x-forwarded-for'] = xff ? `${xff}, ${remote}` : remote;
-  headers['x-forwarded-host'] = req.headers.host as string;
-  // Kept when a TLS-terminating hop in front (Traefik) said https; anything else is plain http.
-  headers['x-forwarded-proto'] = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-  if (route.forwardClaims.length > 0) Object.assign(headers, forwardedClaimHeaders(route, auth.claims));
-
-  let path = route.rewrite(target.encodedPath);
-  const query = route.dropQuery.size > 0 ? injectQuery(target.query, route.dropQuery, injection.query) : target.query;
-  if (query !== '') path += `?${query}`;
+  const path = completeUpstreamRequest(ctx, route, req, address, headers, auth, injection);
 
   record.upstream = route.upstream;
   record.outcome = 'allowed';
   const closeConnection = ctx.draining();
   try {
-    const first = await forwardUpstream(ctx.dispatcher, route, req, res, { path, headers: Object.assign(headers, injection.headers), injection }, { closeConnection, mayRetry: true });
+    const first = await forwardUpstream(ctx.dispatcher, route, req, res, { path, headers, injection }, { closeConnection, mayRetry: true });
     if ('retryWithFreshToken' in first) {
       let fresh: Injection;
       try {
@@ -78,6 +63,10 @@ export async function handleInline(
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';
     const timeout = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+    if (code === 'ERR_GW_BODY_TOO_LARGE') {
+      record.outcome = 'body_too_large';
+      return sendError(res, 413, 'payload_too_large', { connection: 'close' });
+    }
     if (res.destroyed && !res.writableFinished) {
       // Either the caller went away (the upstream exchange was aborted with it), or the
       // upstream failed in the middle of its body and undici destroyed the response with that

@@ -1,9 +1,25 @@
 import type { ApiRouteModel } from '../../model';
-import { backendHost, DEFAULT_UPSTREAM_TIMEOUT_SECONDS } from '../../model';
+import { backendHost, DEFAULT_UPSTREAM_TIMEOUT_SECONDS, HTTP_METHODS } from '../../model';
+import {
+  callerCredentialHeader,
+  ForwardingHeaderPolicy,
+  GATEWAY_WRITTEN_FORWARDING_HEADERS,
+  planRequestTransformation,
+  type GatewayRequestContext,
+  type RequestTransformation,
+} from '../../plan';
 import type { Authenticator } from '../auth/auth-result';
 import type { CredentialInjector } from '../upstream/credential-injector';
 import { originOf, overrideOrigin } from '../upstream/origin-overrides';
 import { compilePathRewriter, type PathRewriter } from './path-rewriter';
+
+/** What happens to one caller header on its way upstream. */
+export enum HeaderAction {
+  /** Removed (the request transformation's removals, hop-by-hop headers). */
+  REMOVE = 1,
+  /** Removed, and the request refused (400) when it appears twice: the caller's credential, `Host`. */
+  REMOVE_UNIQUE = 2,
+}
 
 /** Everything per-route the request path needs, computed once at start-up. */
 export interface CompiledRoute {
@@ -19,39 +35,65 @@ export interface CompiledRoute {
   readonly upstream: string;
   /** `Host` sent upstream unless `preserveHost`. */
   readonly upstreamHost: string;
-  /** Caller headers never forwarded: credentials, injected and claim headers. */
-  readonly dropHeaders: ReadonlySet<string>;
+  /** The plan's decision for this route's requests (src/plan/request-transformation.ts). */
+  readonly transformation: RequestTransformation;
   /**
-   * Caller headers removed without further checks: `cookie` unless the route forwards
-   * cookies (a caller may legitimately send several `Cookie` lines, so no duplicate check).
+   * Lower-case caller header → action, for every header that does not simply pass: the
+   * transformation's removals, every header the route injects (a caller must not pre-set one
+   * the route sets only sometimes, such as a claim the token lacks), the forwarding headers the
+   * proxy writes itself, and hop-by-hop headers.
    */
-  readonly removeHeaders: ReadonlySet<string>;
-  /** Caller query parameters never forwarded: injected ones, and on JWT routes `access_token`. */
-  readonly dropQuery: ReadonlySet<string>;
+  readonly headerActions: ReadonlyMap<string, HeaderAction>;
+  /** Caller query parameters removed: its `access_token` on JWT routes, copies of injected ones. */
+  readonly removedQuery: ReadonlySet<string>;
+  /** Methods the route serves: its list, or the ordinary methods when it has none. */
+  readonly methods: ReadonlySet<string>;
+  /** `Allow` header value of a 405 (RFC 9110 §15.5.6). */
+  readonly allowHeader: string;
   /** JWT claims copied to upstream headers: [lower-case header, claim]. */
   readonly forwardClaims: readonly (readonly [string, string])[];
   readonly timeoutMs: number;
+  /** `maxBodyBytes` of the model, or `undefined` for no limit. */
+  readonly maxBodyBytes: number | undefined;
 }
 
 export interface RouteParts {
   readonly authenticator: Authenticator | undefined;
   readonly injector: CredentialInjector;
   readonly originOverrides: Readonly<Record<string, string>>;
+  /** What the transformation needs to know about the whole proxy (headers injected anywhere, the strip list). */
+  readonly gateway: GatewayRequestContext;
 }
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) and those the proxy's HTTP machinery sets itself:
+ * HTTP mechanics, not the request transformation. `expect` is answered by Node and must not
+ * reach undici; `proxy-authorization` is meant for the first proxy, which is this one.
+ */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'http2-settings', 'expect'];
 
 export function compileRoute(model: ApiRouteModel, parts: RouteParts): CompiledRoute {
   const host = upstreamHostName(model.backend);
   const upstream = originOf(model.backend.scheme, host, model.backend.port);
   const forwardClaims = model.clientAuth.kind === 'jwt' ? Object.entries(model.clientAuth.forwardClaims).map(([h, c]) => [h.toLowerCase(), c] as const) : [];
-  const drop = new Set<string>(['authorization']);
-  for (const h of parts.authenticator?.credentialHeaders ?? []) drop.add(h);
-  for (const h of parts.injector.headerNames) drop.add(h);
-  for (const [h] of forwardClaims) drop.add(h);
-  // RFC 6750 §2.3 lets a caller send its bearer token as `access_token` in the query. The
-  // proxy only accepts the header form, but a backend must not receive the caller's token.
-  const dropQuery = new Set<string>(parts.injector.queryNames);
-  if (model.clientAuth.kind === 'jwt') dropQuery.add('access_token');
-  const removeHeaders = new Set<string>(model.forwardCookies ? [] : ['cookie']);
+  const transformation = planRequestTransformation(model, parts.gateway);
+
+  const actions = new Map<string, HeaderAction>();
+  for (const h of HOP_BY_HOP) actions.set(h, HeaderAction.REMOVE);
+  for (const r of transformation.remove) actions.set(r.header.toLowerCase(), HeaderAction.REMOVE);
+  if (transformation.forwarding === ForwardingHeaderPolicy.OVERWRITE) {
+    for (const h of GATEWAY_WRITTEN_FORWARDING_HEADERS) actions.set(h.toLowerCase(), HeaderAction.REMOVE);
+  }
+  // Injected headers and the caller's credential must be unambiguous: with two copies, the
+  // proxy and a backend could each read another one.
+  for (const i of transformation.inject) actions.set(i.header.toLowerCase(), HeaderAction.REMOVE_UNIQUE);
+  const credential = callerCredentialHeader(model);
+  if (credential) actions.set(credential.toLowerCase(), HeaderAction.REMOVE_UNIQUE);
+  actions.set('host', HeaderAction.REMOVE_UNIQUE);
+  // Cookies may come as several lines (HTTP/2 gateways split them): never a duplicate error.
+  if (actions.has('cookie') && !transformation.inject.some((i) => i.header.toLowerCase() === 'cookie')) actions.set('cookie', HeaderAction.REMOVE);
+
+  const methods = new Set<string>(model.authorization.methods.length > 0 ? model.authorization.methods : HTTP_METHODS);
   return {
     model,
     name: model.name,
@@ -61,12 +103,26 @@ export function compileRoute(model: ApiRouteModel, parts: RouteParts): CompiledR
     connectOrigin: new URL(overrideOrigin(upstream, parts.originOverrides)).origin,
     upstream,
     upstreamHost: new URL(upstream).host,
-    dropHeaders: drop,
-    removeHeaders,
-    dropQuery,
+    transformation,
+    headerActions: actions,
+    removedQuery: new Set(transformation.removeQuery),
+    methods,
+    allowHeader: [...methods].join(', '),
     forwardClaims,
     timeoutMs: (model.timeoutSeconds ?? DEFAULT_UPSTREAM_TIMEOUT_SECONDS) * 1000,
+    maxBodyBytes: model.maxBodyBytes,
   };
+}
+
+const ORDINARY_METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
+
+/**
+ * Whether `method` is refused with 405 before authentication: a method outside the ordinary
+ * ones (TRACE, PROPFIND, …) that the route does not list. An ordinary method outside a route's
+ * list is refused after authentication (403), as on every engine.
+ */
+export function methodRefused(route: CompiledRoute, method: string): boolean {
+  return !route.methods.has(method) && !ORDINARY_METHODS.has(method);
 }
 
 /**

@@ -149,20 +149,28 @@ function matchPrefix<T>(candidates: readonly Candidate<T>[], path: string): Cand
 }
 
 /**
- * The host a request is for, from its `Host` header: lower-cased, port and trailing dot
- * removed. `undefined` for a missing or malformed header.
+ * The host a request is for, from its `Host` header (or an absolute-form target's authority):
+ * lower-cased, port and trailing dot removed. `undefined` for a missing value or one that is
+ * not `host[:port]` (RFC 9112 §3.2: answered 400), such as `api.test@evil.test`.
  */
 export function normalizeHost(hostHeader: string | undefined): string | undefined {
   if (!hostHeader) return undefined;
-  let host = hostHeader.trim().toLowerCase();
-  if (host.startsWith('[')) {
-    const end = host.indexOf(']');
+  const value = hostHeader.toLowerCase();
+  let name: string;
+  let rest: string;
+  if (value.startsWith('[')) {
+    const end = value.indexOf(']');
     if (end === -1) return undefined;
-    return host.slice(0, end + 1);
+    name = value.slice(0, end + 1);
+    rest = value.slice(end + 1);
+    if (!/^\[[0-9a-f:.]+\]$/.test(name)) return undefined;
+  } else {
+    const colon = value.indexOf(':');
+    name = colon === -1 ? value : value.slice(0, colon);
+    rest = colon === -1 ? '' : value.slice(colon);
+    if (name.endsWith('.')) name = name.slice(0, -1);
+    if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(name)) return undefined;
   }
-  const colon = host.indexOf(':');
-  if (colon !== -1) host = host.slice(0, colon);
-  if (host.endsWith('.')) host = host.slice(0, -1);
-  if (!/^[a-z0-9.-]+$/.test(host)) return undefined;
-  return host;
+  if (rest !== '' && !/^:\d{0,5}$/.test(rest)) return undefined;
+  return name;
 }

@@ -16,22 +16,27 @@ export interface Injection {
   readonly oauth?: { readonly source: OAuthTokenSource; readonly accessToken: string };
 }
 
+/** What the injector uses of an OAuth token. */
+type OAuthToken = { readonly accessToken: string; readonly claimHeaders: Readonly<Record<string, string>> };
+
 type Step =
   | { readonly kind: 'header'; readonly name: string; readonly prefix: string; readonly value: CredentialValueModel }
   | { readonly kind: 'query'; readonly name: string; readonly value: CredentialValueModel }
   | { readonly kind: 'basic'; readonly username: CredentialValueModel; readonly password: CredentialValueModel }
   | { readonly kind: 'oauth'; readonly source: OAuthTokenSource };
 
+/** Nothing injected (a TRACE, which must not carry credentials). */
+export const NO_INJECTION: Injection = Object.freeze({ headers: Object.freeze({}) as Record<string, string>, query: [] });
+
 /**
  * A route's upstream credentials, compiled once: header(s) with prefix, query parameters,
  * BasicAuth and OAuth2 client-credentials tokens, applied in declaration order (a later
  * `Authorization` wins). Values are resolved per request so rotated Secrets apply at once.
+ * Which caller headers are removed first is the request transformation's decision.
  */
 export class CredentialInjector {
-  /** Lower-case headers this injector sets: any caller-supplied copy is dropped. */
-  readonly headerNames: ReadonlySet<string>;
-  /** Query parameters this injector sets: any caller-supplied copy is dropped. */
-  readonly queryNames: ReadonlySet<string>;
+  /** Whether a credential travels in the query string (which a forwardAuth answer cannot set). */
+  readonly usesQuery: boolean;
   private readonly steps: Step[];
   private readonly hasOauth: boolean;
 
@@ -40,27 +45,19 @@ export class CredentialInjector {
     private readonly secrets: SecretResolver,
     tokenSourceFor: (c: Extract<UpstreamCredentialModel, { kind: 'oauth2ClientCredentials' }>) => OAuthTokenSource,
   ) {
-    const headerNames = new Set<string>();
-    const queryNames = new Set<string>();
     this.steps = credentials.map((c): Step => {
       switch (c.kind) {
         case 'header':
-          headerNames.add(c.name.toLowerCase());
           return { kind: 'header', name: c.name.toLowerCase(), prefix: c.prefix, value: c.value };
         case 'queryParam':
-          queryNames.add(c.name);
           return { kind: 'query', name: c.name, value: c.value };
         case 'basicAuth':
-          headerNames.add('authorization');
           return { kind: 'basic', username: c.username, password: c.password };
         case 'oauth2ClientCredentials':
-          headerNames.add('authorization');
-          for (const h of Object.keys(c.forwardHeaders)) headerNames.add(h.toLowerCase());
           return { kind: 'oauth', source: tokenSourceFor(c) };
       }
     });
-    this.headerNames = headerNames;
-    this.queryNames = queryNames;
+    this.usesQuery = this.steps.some((s) => s.kind === 'query');
     this.hasOauth = this.steps.some((s) => s.kind === 'oauth');
   }
 
@@ -71,21 +68,26 @@ export class CredentialInjector {
   /** The credentials for one request; async only when an OAuth token must be fetched. */
   inject(request: IncomingHttpHeaders): Injection | Promise<Injection> {
     if (!this.hasOauth) return this.build(request, undefined);
-    return this.withTokens(request);
-  }
-
-  private async withTokens(request: IncomingHttpHeaders): Promise<Injection> {
-    const tokens = new Map<OAuthTokenSource, { accessToken: string; claimHeaders: Readonly<Record<string, string>> }>();
+    // Cached tokens are handed out synchronously: no promise per request on the warm path.
+    // Each source is asked once, so a failed fetch is one rejection, awaited below.
+    const sources: OAuthTokenSource[] = [];
+    const tokens: (OAuthToken | Promise<OAuthToken>)[] = [];
+    let waiting = false;
     for (const step of this.steps) {
-      if (step.kind === 'oauth') tokens.set(step.source, await step.source.get());
+      if (step.kind !== 'oauth') continue;
+      const token = step.source.get();
+      sources.push(step.source);
+      tokens.push(token);
+      if (token instanceof Promise) waiting = true;
     }
-    return this.build(request, tokens);
+    const build = (got: readonly OAuthToken[]) => this.build(request, new Map(sources.map((s, i) => [s, got[i]])));
+    return waiting ? Promise.all(tokens).then(build) : build(tokens as OAuthToken[]);
   }
 
   /** Re-applies the credentials after a 401 with a freshly fetched OAuth token. */
   async injectAfterRejection(request: IncomingHttpHeaders, rejected: NonNullable<Injection['oauth']>): Promise<Injection> {
     const fresh = await rejected.source.refreshAfterRejection(rejected.accessToken);
-    const tokens = new Map<OAuthTokenSource, { accessToken: string; claimHeaders: Readonly<Record<string, string>> }>();
+    const tokens = new Map<OAuthTokenSource, OAuthToken>();
     for (const step of this.steps) {
       if (step.kind === 'oauth') tokens.set(step.source, step.source === rejected.source ? fresh : await step.source.get());
     }
@@ -94,7 +96,7 @@ export class CredentialInjector {
 
   private build(
     request: IncomingHttpHeaders,
-    tokens: Map<OAuthTokenSource, { accessToken: string; claimHeaders: Readonly<Record<string, string>> }> | undefined,
+    tokens: ReadonlyMap<OAuthTokenSource, OAuthToken> | undefined,
   ): Injection {
     const headers: Record<string, string> = {};
     const query: [string, string][] = [];

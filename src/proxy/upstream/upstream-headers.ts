@@ -1,86 +1,41 @@
-import type { IncomingMessage } from 'node:http';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-
-/**
- * Request headers that make some backends serve another URL than the request line names
- * (IIS URL Rewrite, Symfony, Zend and others honour them): a route's prefix check would be
- * void if a caller could set them.
- */
-export const URL_OVERRIDE_HEADERS = ['x-original-url', 'x-rewrite-url'] as const;
-
-/**
- * Hop-by-hop headers (RFC 9110 §7.6.1) and those the proxy sets itself. `expect` is answered
- * by Node and must not reach undici; `host` is chosen per route.
- */
-const NEVER_FORWARDED = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authorization',
-  'proxy-authenticate',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'http2-settings',
-  'expect',
-  'host',
-  'x-forwarded-host',
-  'x-forwarded-proto',
-  ...URL_OVERRIDE_HEADERS,
-  // Forwarding facts the proxy does not vouch for: it sets X-Forwarded-For/Host/Proto itself,
-  // so a caller's RFC 7239 `Forwarded` (preferred by Spring and others) or prefix must not
-  // contradict them; X-Forwarded-Uri/Method are forwardAuth facts a backend may trust.
-  'forwarded',
-  'x-forwarded-prefix',
-  'x-forwarded-uri',
-  'x-forwarded-method',
-]);
-
-const NOTHING: ReadonlySet<string> = new Set();
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { HeaderAction } from '../routing/compiled-route';
 
 /** Headers `Connection` may never strip: message framing is not the caller's to change. */
 const FRAMING = new Set(['content-length']);
 
 export interface ForwardableHeaders {
   readonly headers: Record<string, string | string[]>;
-  /** A header that must be unique (credential header, `Host`) appeared more than once. */
+  /** A header that must be unique (the caller's credential, an injected header, `Host`) appeared more than once. */
   readonly duplicate?: string;
 }
 
 /**
- * The caller's headers as they may reach the upstream: without hop-by-hop headers, without
- * those the caller listed in `Connection` (RFC 9110 §7.6.1), and without `drop` — the caller's
- * credential headers and every header the proxy injects, so a caller can neither smuggle its
- * own token through nor pre-set (or, via `Connection`, remove) an injected one. Injected
- * headers are added after this filter. `remove` names headers left out without the duplicate
- * check (the caller's cookies on routes that do not forward them).
+ * The caller's headers as they may reach the upstream: without those `actions` remove (the
+ * route's request transformation, hop-by-hop headers, forwarding headers the proxy writes
+ * itself) and without those the caller listed in `Connection` (RFC 9110 §7.6.1), so a caller
+ * can neither smuggle its own credential through nor pre-set (or, via `Connection`, remove) an
+ * injected header. Injected headers are added after this filter.
  */
-export function forwardableHeaders(
-  req: IncomingMessage,
-  drop: ReadonlySet<string>,
-  remove: ReadonlySet<string> = NOTHING,
-): ForwardableHeaders {
+export function forwardableHeaders(req: IncomingMessage, actions: ReadonlyMap<string, HeaderAction>): ForwardableHeaders {
   const raw = req.rawHeaders;
   const headers: Record<string, string | string[]> = {};
   const connection = req.headers.connection;
   const listed = connection ? connectionTokens(connection) : undefined;
-  let seenHost = false;
-  const seenDropped: Set<string> | undefined = drop.size > 0 ? new Set() : undefined;
+  let seen: Set<string> | undefined;
   let duplicate: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    if (name === 'host') {
-      if (seenHost) duplicate = 'host';
-      seenHost = true;
+    const action = actions.get(name);
+    if (action !== undefined) {
+      if (action === HeaderAction.REMOVE_UNIQUE) {
+        seen ??= new Set();
+        if (seen.has(name)) duplicate = name;
+        seen.add(name);
+      }
       continue;
     }
-    if (drop.has(name)) {
-      if (seenDropped!.has(name)) duplicate = name;
-      seenDropped!.add(name);
-      continue;
-    }
-    if (remove.has(name) || NEVER_FORWARDED.has(name) || (listed !== undefined && listed.has(name) && !FRAMING.has(name))) continue;
+    if (listed !== undefined && listed.has(name) && !FRAMING.has(name)) continue;
     const value = raw[i + 1];
     const existing = headers[name];
     if (existing === undefined) headers[name] = value;

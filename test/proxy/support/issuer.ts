@@ -20,6 +20,11 @@ export class TestIssuer {
   published: SigningKey[] = [];
   jwksRequests = 0;
   down = false;
+  /** JWKS answers wait for this (a test releases them once its requests are in flight). */
+  hold: Promise<void> | undefined;
+  /** JWKS requests answered so far. */
+  jwksAnswers = 0;
+  private readonly waiters: (() => void)[] = [];
   private server: Server | undefined;
   url = '';
 
@@ -30,11 +35,13 @@ export class TestIssuer {
     issuer.server = createServer((req, res) => {
       if (req.url === '/jwks') {
         issuer.jwksRequests++;
-        if (issuer.down) {
-          res.writeHead(503).end();
-          return;
-        }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: issuer.published.map((k) => k.publicJwk) }));
+        void (async () => {
+          if (issuer.hold) await issuer.hold;
+          if (issuer.down) res.writeHead(503).end();
+          else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: issuer.published.map((k) => k.publicJwk) }));
+          issuer.jwksAnswers++;
+          for (const w of issuer.waiters.splice(0)) w();
+        })();
         return;
       }
       res.writeHead(404).end();
@@ -42,6 +49,11 @@ export class TestIssuer {
     await new Promise<void>((r) => issuer.server!.listen(0, '127.0.0.1', r));
     issuer.url = `http://127.0.0.1:${(issuer.server.address() as AddressInfo).port}`;
     return issuer;
+  }
+
+  /** Resolves once `count` JWKS requests have been answered in all. */
+  async jwksAnswered(count: number): Promise<void> {
+    while (this.jwksAnswers < count) await new Promise<void>((r) => this.waiters.push(r));
   }
 
   async addKey(kid: string, alg = 'RS256'): Promise<SigningKey> {

@@ -31,3 +31,19 @@ export function rawRequest(url: string, bytes: string, timeoutMs = 3000): Promis
     socket.write(bytes, 'latin1');
   });
 }
+
+/** The body of a raw response, de-chunked when it is chunked. */
+export function rawBody(response: string): string {
+  const headEnd = response.indexOf('\r\n\r\n');
+  const head = response.slice(0, headEnd);
+  let rest = response.slice(headEnd + 4);
+  if (!/transfer-encoding: *chunked/i.test(head)) return rest;
+  let body = '';
+  for (;;) {
+    const eol = rest.indexOf('\r\n');
+    const size = parseInt(rest.slice(0, eol), 16);
+    if (!size) return body;
+    body += rest.slice(eol + 2, eol + 2 + size);
+    rest = rest.slice(eol + 2 + size + 2);
+  }
+}

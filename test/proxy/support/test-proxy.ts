@@ -55,7 +55,7 @@ export async function startTestProxy(
   const config = validateProxyConfig({
     version: 1,
     secretsDir,
-    listen: { host: '127.0.0.1', port: 0, adminPort: 0 },
+    listen: { host: '127.0.0.1', port: 0, adminPort: 0, forwardAuthPort: 0 },
     tokenRequests: { retries: 3, backoffMillis: 20, timeoutSeconds: 2 },
     ...options.config,
     originOverrides: {

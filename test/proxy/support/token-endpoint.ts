@@ -17,7 +17,12 @@ export class TestTokenEndpoint {
   plan: number[] = [200];
   expiresIn: number | undefined = 3600;
   delayMs = 0;
+  /** Answers wait for this (a test releases them once its requests are all in flight). */
+  hold: Promise<void> | undefined;
+  /** The `token_type` of issued tokens. */
+  tokenType: string | undefined = 'Bearer';
   issued = 0;
+  private readonly waiters: (() => void)[] = [];
   url = '';
   private server: Server | undefined;
 
@@ -27,14 +32,17 @@ export class TestTokenEndpoint {
       void readBody(req).then(async (body) => {
         const index = t.seen.length;
         t.seen.push({ authorization: req.headers.authorization, body, at: Date.now() });
+        for (const w of t.waiters.splice(0)) w();
         if (t.delayMs) await new Promise((r) => setTimeout(r, t.delayMs));
+        if (t.hold) await t.hold;
         const status = t.plan[Math.min(index, t.plan.length - 1)];
         if (status !== 200) {
           res.writeHead(status, { 'content-type': 'application/json' }).end('{"error":"server_error","error_description":"token-endpoint-internal-detail"}');
           return;
         }
         t.issued++;
-        const payload: Record<string, unknown> = { access_token: `upstream-token-${t.issued}`, token_type: 'Bearer' };
+        const payload: Record<string, unknown> = { access_token: `upstream-token-${t.issued}` };
+        if (t.tokenType !== undefined) payload.token_type = t.tokenType;
         if (t.expiresIn !== undefined) payload.expires_in = t.expiresIn;
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
       });
@@ -44,11 +52,18 @@ export class TestTokenEndpoint {
     return t;
   }
 
+  /** Resolves once `count` token requests have arrived in all. */
+  async requestsSeen(count: number): Promise<void> {
+    while (this.seen.length < count) await new Promise<void>((r) => this.waiters.push(r));
+  }
+
   reset(): void {
     this.seen.length = 0;
     this.plan = [200];
     this.expiresIn = 3600;
     this.delayMs = 0;
+    this.hold = undefined;
+    this.tokenType = 'Bearer';
     this.issued = 0;
   }
 

@@ -14,16 +14,16 @@ import {
   UpstreamOAuth,
   type SecuredApiProps,
 } from '../../../src';
-import { FORWARDING_HEADERS, REWRITE_TRACE_HEADERS } from '../../../src/plan/request-transformation';
 import { findObject, synthObjects } from '../../support/synth';
+import { TRAEFIK_HIDDEN } from '../../support/transformation';
 import { catchError } from '../../support/errors';
 
 /**
  * What an external backend never sees: the forwarding facts Traefik adds and its X-Replaced-Path
- * (a caller's `Forwarded` and `X-Forwarded-Prefix` already went with the untrusted headers).
+ * (a caller's `Forwarded`, `X-Forwarded-Prefix`, `-Method` and `-Uri` already went with the untrusted headers).
  */
 const HIDDEN = {
-  ...Object.fromEntries([...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS].filter((h) => h !== 'Forwarded' && h !== 'X-Forwarded-Prefix').map((h) => [h, ''])),
+  ...TRAEFIK_HIDDEN,
   // The external backend's own name, without :443 (Traefik would send backend.example.com:443).
   Host: 'backend.example.com',
 };
