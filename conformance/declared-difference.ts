@@ -21,7 +21,7 @@ export interface DeclaredDifference {
   readonly route?: string;
   /**
    * The verdict the engine gives instead (exact text of the table cell), so a declaration
-   * covers one behaviour, not whatever the engine might do.
+   * covers one behaviour, not whatever the engine might do. `{route}` is replaced by the route's name.
    */
   readonly verdict: string;
   /** Why, in the engine's terms, with the source or doc that says so. */
@@ -30,5 +30,5 @@ export interface DeclaredDifference {
 
 /** Whether `d` covers the engine's `verdict` on `kind` of `route` in `example`. */
 export function declares(d: DeclaredDifference, engine: EngineName, example: string, route: string, kind: CaseKind, verdict: string): boolean {
-  return d.engine === engine && d.kind === kind && (d.example === undefined || d.example === example) && (d.route === undefined || d.route === route) && d.verdict === verdict;
+  return d.engine === engine && d.kind === kind && (d.example === undefined || d.example === example) && (d.route === undefined || d.route === route) && d.verdict.replaceAll('{route}', route) === verdict;
 }

@@ -20,7 +20,10 @@ export enum Support {
 export interface ObservedDifference {
   /** The case kind of the conformance suite (`missing-scope`, `token-without-exp`, ...). */
   readonly case: string;
-  /** The engine's verdict, as the suite's table writes it (`refused 401`). */
+  /**
+   * The engine's verdict, as the suite's table writes it (`refused 401`). `{route}` stands for
+   * the route's name, for verdicts that quote a path the suite derives from it.
+   */
   readonly verdict: string;
   /**
    * Only in this example (`probe:<name>` for a probe).
