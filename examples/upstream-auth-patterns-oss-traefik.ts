@@ -7,7 +7,7 @@
  * (`ReferenceProxyGateway`), still behind Traefik.
  */
 import { App, Chart } from 'cdk8s';
-import { ProxyExposure, ReferenceProxy, ReferenceProxyGateway, TraefikGateway } from '../src';
+import { EdgeSource, GatewayNetworkPolicies, ProxyExposure, ReferenceProxy, ReferenceProxyGateway, TraefikGateway } from '../src';
 import { declareUpstreamAuthPatterns } from './upstream-auth-patterns';
 
 /** Every pattern on open-source Traefik with one shared ReferenceProxy, in namespace `partners-oss`. */
@@ -21,6 +21,15 @@ export function upstreamAuthPatternsOnOssTraefik(app: App, id = 'upstream-auth-p
   });
   const gateway = new TraefikGateway(chart, 'gateway', { entryPoints: ['websecure'], tls, proxy });
   const inline = new ReferenceProxyGateway(chart, 'inline', { proxy, expose: ProxyExposure.traefik({ entryPoints: ['websecure'], tls }) });
+  // Only Traefik reaches the proxy: its forwardAuth answers carry the upstream credentials,
+  // and the inline route is exposed through Traefik too. Without this fence any pod could ask
+  // the forwardAuth port for them (`gatewright report` raises forward-auth-exposed, HIGH).
+  new GatewayNetworkPolicies(chart, 'partners-proxy-network', {
+    gateway: proxy.workload,
+    gatewayPorts: [proxy.port, proxy.forwardAuthPort],
+    edge: EdgeSource.namespace('traefik', { 'app.kubernetes.io/name': 'traefik' }),
+    clusterCidrs: ['10.0.0.0/8'],
+  });
 
   declareUpstreamAuthPatterns(chart, gateway, { queryParamGateway: inline });
   return chart;

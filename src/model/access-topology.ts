@@ -3,9 +3,41 @@ import type { CredentialValueModel } from './secret-ref';
 import { topologySchema, type TopologyModel } from './topology';
 import type { UpstreamCredentialModel } from './upstream-credential';
 
+/** One peer of a NetworkPolicy ingress rule (`from[]`), as the report evaluates it. */
+export const networkPolicyPeerSchema = z.object({
+  /**
+   * `podSelector.matchLabels`; `{}` selects every pod.
+   * @default - no podSelector: every pod of the selected namespaces (or an ipBlock)
+   */
+  podLabels: z.record(z.string(), z.string()).optional(),
+  /**
+   * `namespaceSelector.matchLabels`; `{}` selects every namespace.
+   * @default - no namespaceSelector: the policy's own namespace
+   */
+  namespaceLabels: z.record(z.string(), z.string()).optional(),
+  /**
+   * `ipBlock.cidr`.
+   * @default - not an ipBlock peer
+   */
+  cidr: z.string().optional(),
+  /** True when a selector uses `matchExpressions`, which the report does not evaluate. */
+  hasExpressions: z.boolean().default(false),
+});
+export type NetworkPolicyPeerModel = z.infer<typeof networkPolicyPeerSchema>;
+
+/** One ingress rule of a NetworkPolicy. */
+export const networkPolicyIngressSchema = z.object({
+  /** Ports admitted, by number or by container port name; empty admits every port. */
+  ports: z.array(z.union([z.number().int(), z.string()])).default([]),
+  /** Who is admitted; empty admits every source. */
+  from: z.array(networkPolicyPeerSchema).default([]),
+});
+export type NetworkPolicyIngressModel = z.infer<typeof networkPolicyIngressSchema>;
+
 /**
- * A NetworkPolicy found next to the gateways, summarized for coverage reporting. gatewright
- * does not evaluate it; the report only says which namespaces have policies at all.
+ * A NetworkPolicy found next to the gateways, summarized for the report: coverage per
+ * namespace, and (for `networking.k8s.io` policies) the ingress rules, so the report can tell
+ * who reaches a forwardAuth listener.
  */
 export const networkPolicySummarySchema = z.object({
   name: z.string(),
@@ -15,8 +47,32 @@ export const networkPolicySummarySchema = z.object({
   /** `matchLabels` of `spec.podSelector`; empty selects every pod of the namespace. */
   podSelector: z.record(z.string(), z.string()).default({}),
   policyTypes: z.array(z.string()).default([]),
+  /**
+   * The ingress rules of a Kubernetes NetworkPolicy.
+   * @default - not evaluated (another kind, such as a CiliumNetworkPolicy)
+   */
+  ingress: z.array(networkPolicyIngressSchema).optional(),
 });
 export type NetworkPolicySummaryModel = z.infer<typeof networkPolicySummarySchema>;
+
+/**
+ * A reference proxy's forwardAuth listener: its answers carry upstream credentials, so only
+ * Traefik's pods should reach it.
+ */
+export const forwardAuthListenerSchema = z.object({
+  /** Construct path of the ReferenceProxy. */
+  proxy: z.string(),
+  namespace: z.string().optional(),
+  /** Labels of the proxy's pods. */
+  podLabels: z.record(z.string(), z.string()),
+  /** Container port number of the listener. */
+  port: z.number().int(),
+  /** Container port name of the listener. */
+  portName: z.string(),
+  /** `host/path` of the routes answered there. */
+  routes: z.array(z.string()),
+});
+export type ForwardAuthListenerModel = z.infer<typeof forwardAuthListenerSchema>;
 
 /** A Deployment / StatefulSet / DaemonSet in the app, for environment comparisons. */
 export const workloadSummarySchema = z.object({
@@ -38,6 +94,7 @@ export const accessTopologySchema = topologySchema.extend({
   version: z.literal(1).default(1),
   networkPolicies: z.array(networkPolicySummarySchema).default([]),
   workloads: z.array(workloadSummarySchema).default([]),
+  forwardAuthListeners: z.array(forwardAuthListenerSchema).default([]),
 });
 export type AccessTopologyModel = z.infer<typeof accessTopologySchema>;
 export type AccessTopologyInput = z.input<typeof accessTopologySchema>;

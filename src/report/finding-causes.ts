@@ -28,4 +28,8 @@ export const CHANGES_RAISING: Readonly<Record<FindingKind, readonly ChangeKind[]
   [FindingKind.HTTP_UPSTREAM]: [ChangeKind.ROUTE_ADDED, ChangeKind.BACKEND_CHANGED, ChangeKind.UPSTREAM_CREDENTIAL_CHANGED],
   [FindingKind.SECRET_WITHOUT_SOURCE]: [ChangeKind.ROUTE_ADDED, ChangeKind.SECRET_SOURCE_CHANGED, ChangeKind.UPSTREAM_CREDENTIAL_CHANGED, ChangeKind.CLIENT_AUTH_CHANGED],
   [FindingKind.PLAINTEXT_CREDENTIAL]: [ChangeKind.ROUTE_ADDED, ChangeKind.SECRET_SOURCE_CHANGED, ChangeKind.UPSTREAM_CREDENTIAL_CHANGED],
+  // Raised by NetworkPolicies and listeners, not by one route's change: reported as finding-raised.
+  [FindingKind.FORWARD_AUTH_EXPOSED]: [],
+  [FindingKind.CROSS_NAMESPACE_REFERENCE]: [ChangeKind.ROUTE_ADDED, ChangeKind.BACKEND_CHANGED],
+  [FindingKind.ENGINE_DIFFERENCE]: [ChangeKind.ROUTE_ADDED, ChangeKind.CLIENT_AUTH_CHANGED, ChangeKind.UPSTREAM_CREDENTIAL_CHANGED, ChangeKind.REWRITE_CHANGED],
 };

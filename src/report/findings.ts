@@ -8,6 +8,8 @@ import {
   type SecretAddress,
   type ValueSource,
 } from './route-access';
+import { routeEngineDifferences } from './engine-difference-findings';
+import { forwardAuthExposures } from './forward-auth-exposure';
 import { severityRank, type Severity } from './severity';
 
 /** Every kind of finding the report raises. */
@@ -28,6 +30,12 @@ export enum FindingKind {
   SECRET_WITHOUT_SOURCE = 'secret-without-source',
   /** A credential written into the manifests in clear text. */
   PLAINTEXT_CREDENTIAL = 'plaintext-credential',
+  /** A reference proxy's forwardAuth listener (answers carry upstream credentials) reachable by more than Traefik. */
+  FORWARD_AUTH_EXPOSED = 'forward-auth-exposed',
+  /** A Traefik route refers to a Service in another namespace (Traefik needs `allowCrossNamespace`). */
+  CROSS_NAMESPACE_REFERENCE = 'cross-namespace-reference',
+  /** The engine behaves otherwise than the model for what a route asks or gets by default. */
+  ENGINE_DIFFERENCE = 'engine-difference',
 }
 
 /** One security finding of the access report. */
@@ -61,7 +69,7 @@ export function findings(topology: AccessTopologyModel): Finding[] {
   const routes = routeAccessList(topology);
   const out: Finding[] = [];
   for (const r of routes) out.push(...routeFindings(r));
-  out.push(...sharedScopeFindings(routes), ...sharedCredentialFindings(routes));
+  out.push(...sharedScopeFindings(routes), ...sharedCredentialFindings(routes), ...forwardAuthFindings(topology), ...engineDifferenceFindings(topology));
   return out
     .map((f, i) => ({ f, i }))
     .sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.i - b.i)
@@ -118,6 +126,16 @@ function routeFindings(r: RouteAccess): Finding[] {
       severity: external ? 'high' : withCredential ? 'medium' : 'low',
       message: `the gateway calls ${r.backend.url} over plain HTTP${withCredential ? ', sending the upstream credential in clear text' : ''}${external ? ' across the network' : ''}`,
       fix: external ? 'use scheme https and port 443' : 'serve the backend over TLS (scheme: "https") or confine it with NetworkPolicies / a mesh',
+    });
+  }
+  const traefik = r.engine === 'traefik' || r.engine === 'traefik-hub';
+  if (traefik && r.backend.namespace && r.backend.namespace !== (r.namespace ?? 'default')) {
+    out.push({
+      ...base(r),
+      kind: FindingKind.CROSS_NAMESPACE_REFERENCE,
+      severity: 'medium',
+      message: `the IngressRoute in namespace ${r.namespace ?? 'default'} sends traffic to Service ${r.backend.service} in namespace ${r.backend.namespace}; Traefik serves it only with providers.kubernetesCRD.allowCrossNamespace=true, which lets every IngressRoute in the cluster use any namespace's Services and Middlewares`,
+      fix: "put the gateway in the backend's namespace (or the backend in the gateway's); keep allowCrossNamespace off where you can",
     });
   }
   for (const [field, v, credential] of valueSources(r)) {
@@ -250,4 +268,33 @@ function sharedCredentialFindings(routes: RouteAccess[]): Finding[] {
     message: `upstream credential ${[...g.credentials].join(' / ')} (${g.labels.join(', ')}) is sent to ${g.backends.length} backends (${g.backends.join(', ')}); one leak or rotation affects all of them`,
     fix: 'give each backend its own credential (its own secret-manager entry)',
   }));
+}
+
+function forwardAuthFindings(topology: AccessTopologyModel): Finding[] {
+  return forwardAuthExposures(topology).map(({ listener, reachableBy, policy }) => ({
+    gateway: listener.proxy,
+    location: listener.routes.join(', '),
+    kind: FindingKind.FORWARD_AUTH_EXPOSED,
+    severity: 'high' as const,
+    message: `the forwardAuth listener of ${listener.proxy} (port ${listener.port}) answers with the upstream credentials of ${listener.routes.length} route(s) and is reachable by ${reachableBy}${policy ? ` (admitted by ${policy})` : ''}`,
+    fix: `admit only Traefik's pods to port ${listener.port}: new GatewayNetworkPolicies(chart, 'proxy-fence', { gateway: proxy.workload, gatewayPorts: [proxy.forwardAuthPort], edge: EdgeSource.namespace('traefik', { 'app.kubernetes.io/name': 'traefik' }), clusterCidrs: [...] })`,
+  }));
+}
+
+function engineDifferenceFindings(topology: AccessTopologyModel): Finding[] {
+  const word: Record<string, string> = { differs: 'differs', unconfirmed: 'unconfirmed', no: 'not honoured' };
+  return routeEngineDifferences(topology).map((r) => {
+    const weakens = r.differences.filter((d) => d.weakens);
+    return {
+      gateway: r.gateway,
+      route: r.route,
+      location: r.location,
+      kind: FindingKind.ENGINE_DIFFERENCE,
+      severity: weakens.length ? ('medium' as const) : ('low' as const),
+      message: `${r.engineName} behaves otherwise than the model here: ${r.differences.map((d) => `${d.description} (${word[d.support]}${d.weakens ? ', looser' : ''})`).join('; ')}`,
+      fix: weakens.length
+        ? `${weakens.map((d) => d.note).join('; ')} — serve the route from an engine that enforces it, or accept the difference knowingly (README: Engine capabilities)`
+        : 'nothing to do unless a difference matters to this route (README: Engine capabilities)',
+    };
+  });
 }

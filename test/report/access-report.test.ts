@@ -109,7 +109,7 @@ describe('access report of the bundled examples', () => {
         spec: { podSelector: {}, policyTypes: ['Ingress'] },
       });
     });
-    expect(t.networkPolicies).toEqual([{ name: 'default-deny', namespace: 'shop', path: 'test/deny', podSelector: {}, policyTypes: ['Ingress'] }]);
+    expect(t.networkPolicies).toEqual([{ name: 'default-deny', namespace: 'shop', path: 'test/deny', podSelector: {}, policyTypes: ['Ingress'], ingress: [] }]);
     const r = buildAccessReport(t).gateways[0];
     expect(r.networkPolicies).toEqual(['default-deny']);
     expect(r.routes[0].networkPolicies).toEqual({ gatewayNamespace: ['default-deny'], backendNamespace: ['default-deny'] });

@@ -159,6 +159,6 @@ describe('topology diagrams', () => {
   it('embeds the Mermaid diagram in the Markdown report, and none when there is no route', () => {
     const md = formatAccessReport(buildAccessReport(topology()), 'markdown');
     expect(md).toContain(`\`\`\`mermaid\n${renderMermaid(topology())}\`\`\``);
-    expect(formatAccessReport(buildAccessReport({ version: 1, gateways: [], networkPolicies: [], workloads: [] }), 'markdown')).not.toContain('```mermaid');
+    expect(formatAccessReport(buildAccessReport({ version: 1, gateways: [], networkPolicies: [], workloads: [], forwardAuthListeners: [] }), 'markdown')).not.toContain('```mermaid');
   });
 });

@@ -39,7 +39,9 @@ describe('security diff', () => {
       'route-added:medium api.example.com/status',
       'route-added:medium api.example.com/invoices',
     ]);
-    expect(cs[0].raises).toEqual([{ kind: FindingKind.PUBLIC_ROUTE, severity: 'high' }]);
+    // Besides PUBLIC_ROUTE, the new route meets Hub's declared engine differences (low).
+    expect(cs[0].raises?.filter((f) => f.kind !== FindingKind.ENGINE_DIFFERENCE)).toEqual([{ kind: FindingKind.PUBLIC_ROUTE, severity: 'high' }]);
+    expect(cs[0].raises?.filter((f) => f.kind === FindingKind.ENGINE_DIFFERENCE)).toEqual([{ kind: FindingKind.ENGINE_DIFFERENCE, severity: 'low' }]);
     expect(kinds(changes(head, one()))).toEqual(['route-removed:info', 'route-removed:info', 'route-removed:info']);
   });
 

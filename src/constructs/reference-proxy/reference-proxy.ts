@@ -3,7 +3,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { cidr, DEFAULT_FORWARD_AUTH_PORT, dnsLabel, ErrorCode, GatewayEngine, GatewrightError, parseOrThrow, type ApiRouteModel, type ProxyConfigModel } from '../../model';
+import { cidr, DEFAULT_FORWARD_AUTH_PORT, dnsLabel, ErrorCode, GatewayEngine, GatewrightError, parseOrThrow, type ApiRouteModel, type ForwardAuthListenerModel, type ProxyConfigModel } from '../../model';
 import { checkRouteCapabilities } from '../../plan/capabilities';
 import type { ForwardAuthEndpoint } from '../../targets/traefik/forward-auth-middleware';
 import { renderProxyConfig } from '../../targets/proxy/render-config';
@@ -241,6 +241,7 @@ export class ReferenceProxy extends Construct {
   private readonly routeList: ApiRouteModel[] = [];
   private readonly routeOwners = new Map<string, string>();
   private forwardAuthUsed = false;
+  private readonly forwardAuthRoutes: string[] = [];
   private renderedConfig?: { readonly routeCount: number; readonly model: ProxyConfigModel; readonly json: string };
 
   constructor(scope: Construct, id: string, props: ReferenceProxyProps = {}) {
@@ -350,6 +351,16 @@ export class ReferenceProxy extends Construct {
     return { namespace: this.namespace ?? 'default', podLabels: { ...this.selectorLabels } };
   }
 
+  /**
+   * The forwardAuth listener, for the access report's exposure check.
+   * @internal
+   */
+  _forwardAuthListener(): ForwardAuthListenerModel | undefined {
+    if (!this.forwardAuthUsed) return undefined;
+    const w = this.workload;
+    return { proxy: this.node.path, namespace: w.namespace, podLabels: { ...w.podLabels }, port: this.forwardAuthPort, portName: FORWARD_AUTH_PORT_NAME, routes: [...this.forwardAuthRoutes] };
+  }
+
   /** Name of the ConfigMap holding the config document. */
   get configMapName(): string {
     return `${this.name}-config`;
@@ -378,7 +389,10 @@ export class ReferenceProxy extends Construct {
     }
     this.routeOwners.set(route.name, usedBy);
     this.routeList.push(route);
-    if (mode === 'forwardAuth') this.forwardAuthUsed = true;
+    if (mode === 'forwardAuth') {
+      this.forwardAuthUsed = true;
+      this.forwardAuthRoutes.push(`${route.host}${route.pathPrefix}`);
+    }
     const keys = uniqueSecretRefs([route]).map((ref) => ({ kind: 'declared' as const, ref }));
     SecretSync.of(this, this.namespace).add(keys, usedBy);
   }

@@ -46,6 +46,12 @@ export interface Capability {
    * @default []
    */
   readonly observed?: readonly ObservedDifference[];
+  /**
+   * The difference makes the engine accept what the model refuses (looser, not stricter): the
+   * access report raises it as a medium finding instead of a low one.
+   * @default false
+   */
+  readonly weakens?: boolean;
 }
 
 /** Every feature, for one engine. */
@@ -57,6 +63,10 @@ export function no(note: string): Capability {
 }
 export function differs(note: string, ...observed: ObservedDifference[]): Capability {
   return { support: Support.DIFFERS, note, ...(observed.length ? { observed } : {}) };
+}
+/** A difference that lets through what the model refuses (see {@link Capability.weakens}). */
+export function weaker(note: string, ...observed: ObservedDifference[]): Capability {
+  return { ...differs(note, ...observed), weakens: true };
 }
 export function unconfirmed(note: string): Capability {
   return { support: Support.UNCONFIRMED, note };

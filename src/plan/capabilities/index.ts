@@ -3,7 +3,7 @@ import { Support, type Capability, type EngineCapabilities, type ObservedDiffere
 import { Feature, FEATURE_DESCRIPTIONS } from './feature';
 import { OATHKEEPER_CAPABILITIES } from './oathkeeper';
 import { REFERENCE_PROXY_CAPABILITIES } from './reference-proxy';
-import { featuresOfRoute, type FeatureUse } from './route-features';
+import { featuresOfRoute, implicitFeaturesOfRoute, type FeatureUse } from './route-features';
 import { TRAEFIK_CAPABILITIES } from './traefik';
 import { TRAEFIK_HUB_CAPABILITIES } from './traefik-hub';
 
@@ -60,11 +60,28 @@ export function checkRouteCapabilities(engine: GatewayEngine, route: ApiRouteMod
   }
 }
 
-/** The differences in behaviour (`differs`, `unconfirmed`) that `route` meets on `engine`, for reports. */
-export function declaredDifferencesOf(engine: GatewayEngine, route: ApiRouteModel): { feature: Feature; field: string; capability: Capability }[] {
-  return featuresOfRoute(route)
+/** One way `route` behaves otherwise on an engine than the model says. */
+export interface RouteDifference {
+  readonly feature: Feature;
+  /** The prop behind it, as the user wrote it (`clientAuth`, `timeoutSeconds`). */
+  readonly field: string;
+  readonly capability: Capability;
+}
+
+/**
+ * The differences in behaviour `route` meets on `engine`, for reports: what it asks for that
+ * the engine does otherwise (`differs`) or that no run has confirmed (`unconfirmed`), and what
+ * the model gives it by default that the engine does otherwise or not at all.
+ */
+export function declaredDifferencesOf(engine: GatewayEngine, route: ApiRouteModel): RouteDifference[] {
+  const explicit = featuresOfRoute(route)
     .map((u) => ({ feature: u.feature, field: u.field, capability: capabilityOf(engine, u.feature) }))
     .filter((d) => d.capability.support === Support.DIFFERS || d.capability.support === Support.UNCONFIRMED);
+  const implicit = implicitFeaturesOfRoute(route)
+    .filter((u) => !explicit.some((d) => d.feature === u.feature))
+    .map((u) => ({ feature: u.feature, field: u.field, capability: capabilityOf(engine, u.feature) }))
+    .filter((d) => d.capability.support !== Support.YES);
+  return [...explicit, ...implicit];
 }
 
 /** Every observed difference of `engine`, with the note that explains it: what the conformance suite accepts. */

@@ -1,4 +1,4 @@
-import { differs, no, yes, type EngineCapabilities } from './engine-capabilities';
+import { differs, no, weaker, yes, type EngineCapabilities } from './engine-capabilities';
 import { Feature } from './feature';
 
 /** Ory Oathkeeper: `jwt` authenticator, `allow` authorizer, `header` mutator, one rule per route. */
@@ -8,7 +8,7 @@ export const OATHKEEPER_CAPABILITIES: EngineCapabilities = {
   [Feature.JWT_SEVERAL_AUDIENCES]: no("`target_audience` requires a token to carry every listed audience, while gatewright accepts any one"),
   [Feature.JWT_CLAIM_VALUES]: no('the jwt authenticator checks issuer, audience and scopes, not other claim values'),
   [Feature.JWT_FORWARD_CLAIMS]: yes,
-  [Feature.JWT_REQUIRE_EXPIRY]: differs(
+  [Feature.JWT_REQUIRE_EXPIRY]: weaker(
     'the jwt authenticator checks `exp` only when a token has one and has no option to require it (no WithExpirationRequired in credentials/verifier_default.go): a token without `exp` is accepted until its key rotates, and the report flags such routes',
     { case: 'token-without-exp', verdict: 'served' },
   ),
@@ -44,7 +44,7 @@ export const OATHKEEPER_CAPABILITIES: EngineCapabilities = {
   [Feature.BACKEND_TLS_VERIFICATION]: no('Oathkeeper checks an upstream certificate against the upstream URL\'s host with its system CAs'),
   [Feature.UPSTREAM_TIMEOUT]: no('Oathkeeper has no per-rule upstream timeout'),
   [Feature.OVERLAPPING_PREFIXES]: no('Oathkeeper has no rule priority and answers 500 when two rules match one request'),
-  [Feature.ENCODED_SLASH]: differs(
+  [Feature.ENCODED_SLASH]: weaker(
     'Oathkeeper matches the decoded, cleaned path but forwards the original escaping when the upstream URL has no path and no strip_path (proxy/proxy.go): `/x%2Fadmin` reaches the backend as is, inside the prefix for a backend that decodes it, a split view for one that does not; with a rewrite the path is re-escaped',
     // The probes serve route `<name>` at `/<name>` straight to the backend (no rewrite).
     { case: 'encoded-slash', verdict: 'served, but: escaped the prefix: backend path /{route}%2Fconformance-admin' },

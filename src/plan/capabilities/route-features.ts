@@ -69,3 +69,24 @@ export function featuresOfRoute(route: ApiRouteModel): FeatureUse[] {
   if (route.backend.kind === 'service' && route.backend.tls && (route.backend.tls.serverName || route.backend.tls.rootCa)) use(Feature.BACKEND_TLS_VERIFICATION, 'backend');
   return uses;
 }
+
+/**
+ * What every route of this shape gets from the model without asking: the behaviours an engine
+ * may not match (the model refuses tokens without `exp`, allows clock skew, removes caller
+ * headers, keeps an encoded slash inside the prefix, times out after the default). An engine
+ * that cannot is not refused for them — they are declared differences, which the access report
+ * lists per route.
+ */
+export function implicitFeaturesOfRoute(route: ApiRouteModel): FeatureUse[] {
+  const uses: FeatureUse[] = [];
+  const use = (feature: Feature, field: string) => uses.push({ feature, field });
+  if (route.clientAuth.kind === 'jwt') {
+    use(Feature.JWT_REQUIRE_EXPIRY, 'clientAuth');
+    use(Feature.JWT_WITHOUT_KID, 'clientAuth');
+    if (route.clientAuth.clockToleranceSeconds > 0) use(Feature.JWT_CLOCK_TOLERANCE, 'clientAuth.clockToleranceSeconds');
+  }
+  use(Feature.REMOVE_CALLER_HEADERS, 'clientAuth');
+  use(Feature.ENCODED_SLASH, 'path');
+  if (route.timeoutSeconds === undefined) use(Feature.UPSTREAM_TIMEOUT, 'timeoutSeconds');
+  return uses;
+}
