@@ -12,7 +12,9 @@ import type { WorkloadSelector } from '../network/gateway-network-policies';
 import { parentChartOf } from '../parent-chart';
 import { CONTENT_HASH_ANNOTATION } from '../rotation/restart-on-change';
 import { SecretSync } from '../secrets/secret-sync';
+import { AppPlan } from '../plan/app-plan';
 import { keysOf, rejectUnknownProps } from '../props/check-props';
+import { forwardAuthExposureErrors } from './forward-auth-isolation';
 import { FORWARD_AUTH_PORT_NAME, PROXY_CONFIG_FILE, proxyPodSpec, type ProxyPodSpecInput } from './proxy-pod-spec';
 import type { ProxyResources } from './proxy-resources';
 
@@ -323,6 +325,20 @@ export class ReferenceProxy extends Construct {
     this.emitConfigMap();
     this.emitDeployment();
     this.emitService();
+    // Nothing of the app may carry requests to the forwardAuth listener but Traefik's
+    // Middleware: checked once every construct exists.
+    AppPlan.of(this).addCheck(() =>
+      this.forwardAuthUsed
+        ? forwardAuthExposureErrors(this.node.root, {
+            path: this.node.path,
+            namespace: this.namespace ?? 'default',
+            podLabels: this.selectorLabels,
+            serviceName: this.name,
+            port: this.forwardAuthPort,
+            portName: FORWARD_AUTH_PORT_NAME,
+          })
+        : [],
+    );
     if (p.autoscaling) this.emitAutoscaler(p.autoscaling);
     if (budget) this.emitDisruptionBudget(budget);
   }
