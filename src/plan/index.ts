@@ -4,3 +4,4 @@ export * from './derived-secrets';
 export * from './object-identity';
 export * from './object-names';
 export * from './capabilities';
+export * from './router-overlap';

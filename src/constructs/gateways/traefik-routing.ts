@@ -5,6 +5,7 @@ import { ErrorCode, GatewrightError, gatewaySchema, headerName, parseOrThrow, ty
 import { listProp } from '../props/check-props';
 import { checkRouteCapabilities } from '../../plan/capabilities';
 import { gatewayObjectName, GatewayObject } from '../../plan/object-names';
+import { findRouterConflicts, type RouterClaim } from '../../plan/router-overlap';
 import { headersInjectedByAnyRoute, planRequestTransformation, untrustedCallerHeaders, type GatewayRequestContext, type RequestTransformation } from '../../plan/request-transformation';
 import { renderHeaderRemoval } from '../../targets/traefik-common/header-removal';
 import type { MiddlewareRef, RenderedTraefikRoute } from '../../targets/traefik-common/rendered-object';
@@ -73,6 +74,19 @@ export interface TraefikRoutingProps {
    * @default []
    */
   readonly stripRequestHeaders?: readonly string[];
+}
+
+/**
+ * The routes every Traefik-family gateway of the app writes for the one Traefik they share,
+ * checked once at synth for rules two gateways would both claim.
+ */
+function traefikRouterClaims(scope: Construct): RouterClaim[] {
+  const plan = AppPlan.of(scope);
+  return plan.singleton('traefik-router-claims', () => {
+    const claims: RouterClaim[] = [];
+    plan.addCheck(() => findRouterConflicts(claims).map((e) => e.message));
+    return claims;
+  });
 }
 
 /**
@@ -183,6 +197,7 @@ export class TraefikRouting {
   /** Adds a rendered route: own objects under the api, shared ones once per namespace. */
   emit(api: Construct, route: ApiRouteModel, rendered: RenderedTraefikRoute): void {
     this.registry.add(route);
+    traefikRouterClaims(api).push({ gateway: this.model.path, route: route.path, entryPoints: this.target.settings.entryPoints, host: route.host, pathPrefix: route.pathPrefix });
     const plan = AppPlan.of(api);
     for (const object of rendered.objects) plan.describe(addTraefikObject(api, object), { owner: api.node.path, purpose: `the ${object.kind}` });
     for (const object of rendered.shared) {

@@ -6,12 +6,15 @@ import { ErrorCode, GatewrightError } from '../../model';
 export interface ForwardAuthListener {
   /** Construct path of the proxy. */
   readonly path: string;
+  /** Namespace of the proxy's pods and Service. */
   readonly namespace: string;
   /** Labels of the proxy's pods. */
   readonly podLabels: Readonly<Record<string, string>>;
   /** The proxy's own ClusterIP Service (the one Traefik's forwardAuth Middleware addresses). */
   readonly serviceName: string;
+  /** Number of the forwardAuth container and Service port. */
   readonly port: number;
+  /** Name of the forwardAuth container port (`forward-auth`). */
   readonly portName: string;
 }
 
