@@ -37,6 +37,7 @@ function constructsApp(gw: Gatewright, outdir: string): App {
     tokenUrl: 'https://idp.example.com/token',
     clientId: gw.SecretRef.fromSecret('c', 'id'),
     clientSecret: gw.SecretRef.fromSecret('c', 's'),
+    audience: 'https://backend.example.com',
   });
   const clientAuth = gw.ClientAuth.jwt({ jwksUrl: 'https://idp.example.com/jwks', issuer: 'i', audience: 'a' });
   for (let i = 0; i < APIS; i++) {

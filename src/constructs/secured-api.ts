@@ -1,11 +1,15 @@
 import { Construct } from 'constructs';
 import {
-  apiRouteSchema,
+  assembledRouteSchema,
+  clientAuthSchema,
   ErrorCode,
   GatewrightError,
   parseOrThrow,
+  upstreamCredentialSchema,
   type ApiRouteModel,
+  type ClientAuthModel,
   type HttpMethodName,
+  type UpstreamCredentialModel,
 } from '../model';
 import { ClientAuth } from './auth/client-auth';
 import type { IUpstreamCredential } from './auth/upstream-credential';
@@ -171,19 +175,19 @@ export class SecuredApi extends Construct {
     this.gateway = props.gateway;
     const backend = props.backend._toBackendModel();
     this.route = parseOrThrow(
-      apiRouteSchema,
+      assembledRouteSchema,
       {
         name: props.name ?? id,
         path,
         host: props.host,
         pathPrefix: props.endpoint?.path ?? props.path ?? '/',
-        clientAuth: props.clientAuth._toModel(path),
+        clientAuth: validatedClientAuth(props.clientAuth, path),
         authorization: {
           methods: listProp(props.methods, path, 'methods', "['GET']"),
           scopes: listProp(props.scopes, path, 'scopes', "['orders:read']"),
           claims: props.claims ?? {},
         },
-        upstreamAuth: upstream.flatMap((c) => c._toUpstreamModels(path)),
+        upstreamAuth: validatedUpstreamModels(upstream, path),
         rewrite: props.endpoint?._toRewriteModel() ?? { kind: 'none' },
         backend,
         preserveHost: props.preserveHost ?? false,
@@ -201,6 +205,36 @@ export class SecuredApi extends Construct {
     // Lets `gatewright report` read this route from the tree at synth (no-op otherwise).
     TopologyExport.ensure(this);
   }
+}
+
+/**
+ * Client auth and upstream credentials are usually shared by many SecuredApis: each is
+ * validated by the first route that uses it (so an error names that route and the prop as
+ * written there) and reused by the others. Keyed by instance; a failed validation caches nothing.
+ */
+const validatedClientAuths = new WeakMap<ClientAuth, ClientAuthModel>();
+const validatedCredentials = new WeakMap<IUpstreamCredential, readonly UpstreamCredentialModel[]>();
+
+function validatedClientAuth(clientAuth: ClientAuth, path: string): ClientAuthModel {
+  const cached = validatedClientAuths.get(clientAuth);
+  if (cached) return cached;
+  const model = parseOrThrow(clientAuthSchema, clientAuth._toModel(path), path, 'clientAuth', FIELD_ALIASES);
+  validatedClientAuths.set(clientAuth, model);
+  return model;
+}
+
+function validatedUpstreamModels(credentials: readonly IUpstreamCredential[], path: string): UpstreamCredentialModel[] {
+  const out: UpstreamCredentialModel[] = [];
+  for (const c of credentials) {
+    let models = validatedCredentials.get(c);
+    if (!models) {
+      const offset = out.length;
+      models = c._toUpstreamModels(path).map((m, i) => parseOrThrow(upstreamCredentialSchema, m, path, `upstreamAuth[${offset + i}]`, FIELD_ALIASES));
+      validatedCredentials.set(c, models);
+    }
+    out.push(...models);
+  }
+  return out;
 }
 
 /**

@@ -82,6 +82,17 @@ export const apiRouteSchema = z.object({
   closeWebSocketAtTokenExpiry: z.boolean().default(true),
 });
 export type ApiRouteModel = z.infer<typeof apiRouteSchema>;
+
+/**
+ * {@link apiRouteSchema} for a route assembled from parts that were validated on their own
+ * (`SecuredApi`: the client auth and upstream credentials each validate once, however
+ * many routes share them). Everything else is checked as in `apiRouteSchema`; the result is
+ * the same model.
+ */
+export const assembledRouteSchema = apiRouteSchema.extend({
+  clientAuth: z.custom<z.infer<typeof clientAuthSchema>>(),
+  upstreamAuth: z.array(z.custom<z.infer<typeof upstreamCredentialSchema>>()),
+});
 export type ApiRouteInput = z.input<typeof apiRouteSchema>;
 
 /** Every host outside the cluster a route makes the gateway call: backend, token and JWKS endpoints. */

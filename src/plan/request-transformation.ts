@@ -198,6 +198,12 @@ export interface GatewayRequestContext {
    * @default []
    */
   readonly stripRequestHeaders?: readonly string[];
+  /**
+   * `untrustedCallerHeaders(context)`, when the gateway has it already: it depends only on
+   * the fields above, and a gateway plans every route against the same ones.
+   * @default - computed from the fields above
+   */
+  readonly untrusted?: readonly HeaderRemoval[];
 }
 
 /** The headers this route sets, in the order they are set. */
@@ -230,11 +236,29 @@ export function callerCredentialHeader(route: ApiRouteModel): string | undefined
   }
 }
 
+/** Lower-cased header names, for case-insensitive membership (RFC 9110 §5.1). */
+class HeaderNameSet {
+  private readonly names = new Set<string>();
+  has(header: string): boolean {
+    return this.names.has(header.toLowerCase());
+  }
+  /** Adds `header`; false when it was there already. */
+  add(header: string): boolean {
+    const key = header.toLowerCase();
+    if (this.names.has(key)) return false;
+    this.names.add(key);
+    return true;
+  }
+}
+
+const GATEWAY_WRITTEN = new Set(GATEWAY_WRITTEN_FORWARDING_HEADERS.map((h) => h.toLowerCase()));
+
 /** Removals that do not depend on the route: the gateway-wide part of {@link RequestTransformation.removeBeforeAuth}. */
 export function untrustedCallerHeaders(context: GatewayRequestContext = {}): HeaderRemoval[] {
   const out: HeaderRemoval[] = [];
+  const seen = new HeaderNameSet();
   const add = (header: string, reason: HeaderRemovalReason) => {
-    if (!out.some((r) => sameHeader(r.header, header))) out.push({ header, reason });
+    if (seen.add(header)) out.push({ header, reason });
   };
   for (const h of IDENTITY_HEADERS) add(h, HeaderRemovalReason.IDENTITY);
   for (const h of context.injectedAnywhere ?? []) add(h, HeaderRemovalReason.IDENTITY);
@@ -243,7 +267,7 @@ export function untrustedCallerHeaders(context: GatewayRequestContext = {}): Hea
   // The gateway writes its own X-Forwarded-* set itself; `Forwarded`, the prefix and
   // forwardAuth's method/URI facts are headers it does not vouch for, so a caller's copies never pass.
   for (const h of FORWARDING_HEADERS) {
-    if (!GATEWAY_WRITTEN_FORWARDING_HEADERS.some((w) => sameHeader(w, h))) add(h, HeaderRemovalReason.FORWARDING);
+    if (!GATEWAY_WRITTEN.has(h.toLowerCase())) add(h, HeaderRemovalReason.FORWARDING);
   }
   for (const h of context.stripRequestHeaders ?? []) add(h, HeaderRemovalReason.CONFIGURED);
   return out;
@@ -252,22 +276,27 @@ export function untrustedCallerHeaders(context: GatewayRequestContext = {}): Hea
 /**
  * The request transformation of `route` on a gateway described by `context`: what is removed
  * from the caller's request and when, what is injected, and how forwarding headers are treated.
+ * Linear in the number of headers involved: a gateway plans every route.
  */
 export function planRequestTransformation(route: ApiRouteModel, context: GatewayRequestContext = {}): RequestTransformation {
   const inject = injectedHeaders(route);
-  const injected = (h: string) => inject.some((i) => sameHeader(i.header, h));
-  const removeBeforeAuth = untrustedCallerHeaders(context).filter((r) => !injected(r.header));
+  const injected = new HeaderNameSet();
+  for (const i of inject) injected.add(i.header);
+  const removeBeforeAuth = (context.untrusted ?? untrustedCallerHeaders(context)).filter((r) => !injected.has(r.header));
+  const removed = new HeaderNameSet();
+  for (const r of removeBeforeAuth) removed.add(r.header);
   const removeAfterAuth: HeaderRemoval[] = [];
   const add = (header: string, reason: HeaderRemovalReason) => {
-    if (injected(header) || removeBeforeAuth.some((r) => sameHeader(r.header, header))) return;
-    if (!removeAfterAuth.some((r) => sameHeader(r.header, header))) removeAfterAuth.push({ header, reason });
+    if (injected.has(header)) return;
+    if (removed.add(header)) removeAfterAuth.push({ header, reason });
   };
   const credential = callerCredentialHeader(route);
   if (credential) add(credential, HeaderRemovalReason.CALLER_CREDENTIAL);
   if (!route.forwardCookies) add('Cookie', HeaderRemovalReason.CALLER_COOKIES);
   const forwarding = route.forwardingHeaders === 'hide' ? ForwardingHeaderPolicy.HIDE : ForwardingHeaderPolicy.OVERWRITE;
   if (forwarding === ForwardingHeaderPolicy.HIDE) {
-    for (const h of [...FORWARDING_HEADERS, ...REWRITE_TRACE_HEADERS]) add(h, HeaderRemovalReason.FORWARDING);
+    for (const h of FORWARDING_HEADERS) add(h, HeaderRemovalReason.FORWARDING);
+    for (const h of REWRITE_TRACE_HEADERS) add(h, HeaderRemovalReason.FORWARDING);
   }
   const removeQuery: string[] = [];
   if (route.clientAuth.kind === 'jwt') removeQuery.push('access_token');
@@ -278,14 +307,34 @@ export function planRequestTransformation(route: ApiRouteModel, context: Gateway
 
 /** Every header a gateway's routes inject, each once: the `injectedAnywhere` of its context. */
 export function headersInjectedByAnyRoute(routes: readonly ApiRouteModel[]): string[] {
-  const out: string[] = [];
-  for (const route of routes) {
+  const set = new InjectedHeaderSet();
+  for (const route of routes) set.add(route);
+  return [...set.headers];
+}
+
+/**
+ * {@link headersInjectedByAnyRoute}, kept up to date as routes are added one by one: a gateway
+ * asks for it once per route, so it must not rescan every route each time.
+ */
+export class InjectedHeaderSet {
+  private readonly seen = new Set<string>();
+  private readonly list: string[] = [];
+
+  /** Adds the identity headers `route` injects. */
+  add(route: ApiRouteModel): void {
     for (const h of injectedHeaders(route)) {
       if (h.source === HeaderInjectionSource.UPSTREAM_CREDENTIAL) continue;
-      if (!out.some((o) => sameHeader(o, h.header))) out.push(h.header);
+      const key = h.header.toLowerCase();
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      this.list.push(h.header);
     }
   }
-  return out;
+
+  /** The headers so far, first spelling of each, in the order routes injected them. */
+  get headers(): readonly string[] {
+    return this.list;
+  }
 }
 
 /** HTTP header names compare without case (RFC 9110 §5.1). */

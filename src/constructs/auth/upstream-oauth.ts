@@ -114,6 +114,8 @@ export class UpstreamOAuth extends Construct implements IUpstreamCredential {
   readonly name: string;
 
   private readonly props: UpstreamOAuthProps;
+  /** Validated once, at construction: every route that uses this credential shares it. */
+  private readonly model: UpstreamCredentialModel;
 
   constructor(scope: Construct, id: string, props: UpstreamOAuthProps) {
     super(scope, id);
@@ -121,11 +123,15 @@ export class UpstreamOAuth extends Construct implements IUpstreamCredential {
     this.name = parseOrThrow(dnsLabel, props.name ?? id, this.node.path, 'name');
     this.props = props;
     // Fail at construction, where the stack trace points at the user's line.
-    this._toUpstreamModels(this.node.path);
+    this.model = this.validatedModel();
   }
 
   /** @internal */
   _toUpstreamModels(_usedBy: string): UpstreamCredentialModel[] {
+    return [this.model];
+  }
+
+  private validatedModel(): UpstreamCredentialModel {
     const p = this.props;
     const path = this.node.path;
     const model = {
@@ -171,7 +177,7 @@ export class UpstreamOAuth extends Construct implements IUpstreamCredential {
       refreshSkewSeconds: p.refreshSkewSeconds ?? 60,
       ...(p.acceptedTokenTypes ? { acceptedTokenTypes: [...p.acceptedTokenTypes] } : {}),
     };
-    return [parseOrThrow(oauthClientCredentialsSchema, model, path)];
+    return parseOrThrow(oauthClientCredentialsSchema, model, path);
   }
 }
 

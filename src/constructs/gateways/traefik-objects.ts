@@ -1,16 +1,13 @@
-import type { ApiObject } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { IngressRoute, Middleware, ServersTransport } from '../../../imports/traefik.io';
+import { traefikObjectJson } from '../../targets/traefik-common/crd-json';
 import type { TraefikObject } from '../../targets/traefik-common/rendered-object';
 
-/** Instantiates a rendered traefik.io object with the class generated from its CRD. */
+/**
+ * Adds a rendered traefik.io object under `scope` (id `<name>-<kind>`). Renderers are typed
+ * with the classes `cdk8s import` generated from the CRDs; the object is written as the JSON
+ * those classes would produce (see `traefikObjectJson`), in one pass.
+ */
 export function addTraefikObject(scope: Construct, object: TraefikObject): ApiObject {
-  switch (object.kind) {
-    case 'Middleware':
-      return new Middleware(scope, `${object.name}-middleware`, object.props);
-    case 'IngressRoute':
-      return new IngressRoute(scope, `${object.name}-ingressroute`, object.props);
-    case 'ServersTransport':
-      return new ServersTransport(scope, `${object.name}-serverstransport`, object.props);
-  }
+  return new ApiObject(scope, `${object.name}-${object.kind.toLowerCase()}`, traefikObjectJson(object));
 }

@@ -6,7 +6,7 @@ import { listProp } from '../props/check-props';
 import { checkRouteCapabilities } from '../../plan/capabilities';
 import { gatewayObjectName, GatewayObject } from '../../plan/object-names';
 import { findRouterConflicts, type RouterClaim } from '../../plan/router-overlap';
-import { headersInjectedByAnyRoute, planRequestTransformation, untrustedCallerHeaders, type GatewayRequestContext, type RequestTransformation } from '../../plan/request-transformation';
+import { InjectedHeaderSet, planRequestTransformation, untrustedCallerHeaders, type GatewayRequestContext, type HeaderRemoval, type RequestTransformation } from '../../plan/request-transformation';
 import { renderHeaderRemoval } from '../../targets/traefik-common/header-removal';
 import type { MiddlewareRef, RenderedTraefikRoute } from '../../targets/traefik-common/rendered-object';
 import { describeTraefikTls, traefikSettingsSchema, type TraefikGatewayTarget } from '../../targets/traefik-common/traefik-settings';
@@ -102,6 +102,9 @@ export class TraefikRouting {
   /** The gateway's untrusted-headers Middleware (first on every route). */
   readonly untrustedHeaders: MiddlewareRef;
   private readonly stripRequestHeaders: readonly string[];
+  /** Identity headers the gateway's routes inject, kept as routes are added (linear synth). */
+  private readonly injected = new InjectedHeaderSet();
+  private untrusted?: { readonly injectedCount: number; readonly removals: readonly HeaderRemoval[] };
 
   constructor(
     private readonly gateway: Construct,
@@ -138,7 +141,7 @@ export class TraefikRouting {
     const name = gatewayObjectName(this.model.name, GatewayObject.UNTRUSTED_HEADERS);
     this.untrustedHeaders = { name };
     if (options.untrustedHeadersMiddleware) {
-      const rendered = () => renderHeaderRemoval(this.target, name, untrustedCallerHeaders(this.context()));
+      const rendered = () => renderHeaderRemoval(this.target, name, [...(this.context().untrusted ?? [])]);
       AppPlan.of(gateway).describe(
         new ApiObject(gateway, 'untrusted-headers', {
           apiVersion: 'traefik.io/v1alpha1',
@@ -154,7 +157,12 @@ export class TraefikRouting {
 
   /** What the transformation of this gateway's routes depends on. */
   context(): GatewayRequestContext {
-    return { injectedAnywhere: headersInjectedByAnyRoute(this.registry.routes), stripRequestHeaders: this.stripRequestHeaders };
+    const base = { injectedAnywhere: this.injected.headers, stripRequestHeaders: this.stripRequestHeaders };
+    // The gateway-wide removals change only when a route injects a new header.
+    if (this.untrusted?.injectedCount !== this.injected.headers.length) {
+      this.untrusted = { injectedCount: this.injected.headers.length, removals: untrustedCallerHeaders(base) };
+    }
+    return { ...base, untrusted: this.untrusted.removals };
   }
 
   /** The plan's checks and transformation for a route about to be rendered. */
@@ -197,6 +205,7 @@ export class TraefikRouting {
   /** Adds a rendered route: own objects under the api, shared ones once per namespace. */
   emit(api: Construct, route: ApiRouteModel, rendered: RenderedTraefikRoute): void {
     this.registry.add(route);
+    this.injected.add(route);
     traefikRouterClaims(api).push({ gateway: this.model.path, route: route.path, entryPoints: this.target.settings.entryPoints, host: route.host, pathPrefix: route.pathPrefix });
     const plan = AppPlan.of(api);
     for (const object of rendered.objects) plan.describe(addTraefikObject(api, object), { owner: api.node.path, purpose: `the ${object.kind}` });

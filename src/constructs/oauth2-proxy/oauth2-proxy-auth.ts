@@ -2,11 +2,11 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { getDomain } from 'tldts';
 import { z } from 'zod';
-import { IngressRoute, Middleware, type IngressRouteSpec } from '../../../imports/traefik.io';
 import { dnsLabel, ErrorCode, GatewrightError, hostName, parseOrThrow, type ApiRouteModel } from '../../model';
 import { CookieSameSite, OAuth2ProxyProvider, renderOAuth2ProxyArgs } from '../../targets/oauth2-proxy/args';
 import { bareCookieDomain, cookieDomainCovers, uncoveredBy } from '../../targets/oauth2-proxy/cookie-domain';
 import { OAUTH2_PROXY_IMAGE, OAUTH2_PROXY_PORT, renderOAuth2ProxyWorkload } from '../../targets/oauth2-proxy/workload';
+import { traefikObjectJson } from '../../targets/traefik-common/crd-json';
 import { OAUTH2_PROXY_RESPONSE_HEADERS, oauth2ProxyMiddlewareName, renderOAuth2ProxyRouting } from '../../targets/traefik/oauth2-proxy-routing';
 import { ClientAuth } from '../auth/client-auth';
 import type { GatewayTls } from '../gateways/traefik-routing';
@@ -283,12 +283,13 @@ export class OAuth2ProxyAuth extends Construct {
       });
     const [middleware, callback] = routing();
     if (middleware.kind !== 'Middleware' || callback.kind !== 'IngressRoute') throw new Error('renderOAuth2ProxyRouting: unexpected objects');
-    plan.describe(new Middleware(this, 'forward-auth', middleware.props), { owner: path, purpose: 'the forward-auth Middleware' });
+    plan.describe(new ApiObject(this, 'forward-auth', traefikObjectJson(middleware)), { owner: path, purpose: 'the forward-auth Middleware' });
+    const callbackJson = traefikObjectJson(callback);
     plan.describe(
-      new IngressRoute(this, 'callback', {
-        metadata: callback.props.metadata,
+      new ApiObject(this, 'callback', {
+        ...callbackJson,
         // Lazy: the hosts of SecuredApis created after this construct count too.
-        spec: Lazy.any({ produce: () => (routing()[1].props as { spec: unknown }).spec }) as unknown as IngressRouteSpec,
+        spec: Lazy.any({ produce: () => traefikObjectJson(routing()[1]).spec }),
       }),
       { owner: path, purpose: 'the /oauth2/ IngressRoute' },
     );
