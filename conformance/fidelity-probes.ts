@@ -40,6 +40,10 @@ export function declareFidelityProbes(scope: Construct, gateway: IGateway): void
   if (can(Feature.UPSTREAM_TIMEOUT)) {
     new SecuredApi(scope, 'slow', { gateway, host: HOST, path: '/slow', backend, clientAuth: callers(), upstreamAuth: credential, methods: ['GET'], timeoutSeconds: 2 });
   }
+  // maxBodyBytes: Traefik's buffering Middleware, the proxy inline; Oathkeeper has none.
+  if (can(Feature.BODY_LIMIT)) {
+    new SecuredApi(scope, 'upload', { gateway, host: HOST, path: '/upload', backend, clientAuth: callers(), upstreamAuth: credential, methods: ['POST'], maxBodyBytes: 64 });
+  }
   // A virtual endpoint every engine expresses, so each rendering has a route (§2.11's non-ASCII
   // path is refused by the model now: the engine-free tests check that).
   new SecuredApi(scope, 'cafe', {

@@ -61,6 +61,10 @@ export enum CaseKind {
   REQUEST_OVERRIDE_HEADERS = 'request-override-headers',
   /** The backend answers later than the route's `timeoutSeconds`: 504 in time. */
   UPSTREAM_TIMEOUT = 'upstream-timeout',
+  /** A body one byte over the route's `maxBodyBytes`: 413, reaching no backend. */
+  BODY_TOO_LARGE = 'body-too-large',
+  /** A body of exactly `maxBodyBytes`: served. */
+  BODY_WITHIN_LIMIT = 'body-within-limit',
 
   /** Browser, no session: the first answer sends it to the identity provider (a redirect, not a 401 page). */
   BROWSER_SENT_TO_LOGIN = 'browser-sent-to-login',

@@ -21,6 +21,9 @@ export interface CaseContext {
 export const SPOOFED_CLIENT_ADDRESS = '198.51.100.7';
 export const SPOOFED_HOST = 'spoofed.conformance.example';
 
+/** The largest body a generated body-limit case sends. */
+const MAX_BODY_CASE_BYTES = 1024 * 1024;
+
 /** The longest backend delay a generated timeout case asks for. */
 const MAX_TIMEOUT_CASE_SECONDS = 5;
 
@@ -55,7 +58,7 @@ export async function generateCases(route: ApiRouteModel, ctx: CaseContext): Pro
   };
   const honest = auth.kind === 'jwt' ? honestToken : apiKey;
 
-  const request = (over: { method?: string; host?: string; target?: string; credential?: string | null; extra?: [string, string][]; spoof?: boolean } = {}): CaseRequest => {
+  const request = (over: { method?: string; host?: string; target?: string; credential?: string | null; extra?: [string, string][]; spoof?: boolean; body?: string } = {}): CaseRequest => {
     const m = over.method ?? method;
     const credential = over.credential === null ? undefined : (over.credential ?? honest);
     const headers: [string, string][] = [
@@ -74,7 +77,7 @@ export async function generateCases(route: ApiRouteModel, ctx: CaseContext): Pro
     ];
     const hasBody = !['GET', 'HEAD', 'OPTIONS', 'DELETE'].includes(m);
     if (hasBody) headers.push(['Content-Type', 'application/json']);
-    return { method: m, host: over.host ?? host, target: over.target ?? publicPath(route, PROBE_SUFFIX), headers, ...(hasBody ? { body: '{}' } : {}) };
+    return { method: m, host: over.host ?? host, target: over.target ?? publicPath(route, PROBE_SUFFIX), headers, ...(hasBody ? { body: over.body ?? '{}' } : {}) };
   };
 
   const served = (token: string | undefined, path = publicPath(route, PROBE_SUFFIX), checks: { forwarding?: boolean; host?: boolean; forged?: [string, string][] } = {}): ServedExpectation => {
@@ -176,6 +179,12 @@ export async function generateCases(route: ApiRouteModel, ctx: CaseContext): Pro
       withinSeconds: timeout + 2,
       backendDelaySeconds: delay,
     });
+  }
+  const limit = route.maxBodyBytes;
+  const bodyMethod = ['POST', 'PUT', 'PATCH'].find((m) => route.authorization.methods.length === 0 || route.authorization.methods.includes(m as never));
+  if (limit !== undefined && bodyMethod && limit <= MAX_BODY_CASE_BYTES) {
+    add(CaseKind.BODY_TOO_LARGE, request({ method: bodyMethod, body: 'x'.repeat(limit + 1) }), { outcome: 'refused', statuses: [413] });
+    add(CaseKind.BODY_WITHIN_LIMIT, request({ method: bodyMethod, body: 'x'.repeat(limit) }), { outcome: 'served', served: served(honest) });
   }
   return cases;
 }

@@ -85,10 +85,27 @@ export interface SecuredApiProps {
    */
   readonly forwardingHeaders?: 'overwrite' | 'hide';
   /**
-   * Upstream timeout in seconds (reference proxy).
-   * @default 30
+   * Upstream timeout in seconds: how long the gateway waits for the backend's response
+   * headers (reference proxy, Traefik and Traefik Hub; Oathkeeper has none and refuses it).
+   * @default 30 where the engine has an upstream timeout
    */
   readonly timeoutSeconds?: number;
+  /**
+   * Largest request body forwarded, in bytes. A declared `Content-Length` above it is answered
+   * 413 before the backend is contacted, a streamed body is cut off when it grows past it.
+   * Traefik gateways render it as a `buffering` Middleware after client authentication;
+   * Oathkeeper has no body limit and refuses it.
+   * @default - no limit
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * Let callers open WebSocket connections on this route. The handshake is authenticated,
+   * authorized and given the upstream credential like any request; the reference proxy then
+   * closes the connection when the caller's JWT expires. See the README's engine
+   * capabilities for what Traefik and Oathkeeper do with handshakes on other routes.
+   * @default false
+   */
+  readonly allowWebSocket?: boolean;
   /**
    * Base name of the generated objects.
    * @default - the construct id
@@ -111,6 +128,8 @@ const SECURED_API_PROPS = keysOf<SecuredApiProps>()([
   'forwardCookies',
   'forwardingHeaders',
   'timeoutSeconds',
+  'maxBodyBytes',
+  'allowWebSocket',
   'name',
 ]);
 
@@ -194,6 +213,8 @@ export class SecuredApi extends Construct {
         forwardCookies: props.forwardCookies ?? backend.kind !== 'externalName',
         forwardingHeaders: props.forwardingHeaders ?? (backend.kind === 'externalName' ? 'hide' : 'overwrite'),
         ...(props.timeoutSeconds !== undefined ? { timeoutSeconds: props.timeoutSeconds } : {}),
+        ...(props.maxBodyBytes !== undefined ? { maxBodyBytes: props.maxBodyBytes } : {}),
+        ...(props.allowWebSocket !== undefined ? { allowWebSocket: props.allowWebSocket } : {}),
       },
       path,
       '',

@@ -66,7 +66,7 @@ export const apiRouteSchema = z.object({
    * 413 before the backend is contacted, and a chunked body is cut off when it grows past it.
    * @default - no limit
    */
-  maxBodyBytes: z.number().int().min(0).optional(),
+  maxBodyBytes: z.number().int().min(1, { message: 'must be at least 1 (Traefik reads 0 as no limit)' }).optional(),
   /**
    * Let callers open WebSocket connections (`Upgrade: websocket`, RFC 6455) on this route. The
    * handshake is authenticated, authorized and given the upstream credential like any request;

@@ -18,6 +18,8 @@ export enum RouteObject {
   UPSTREAM_QUERY = 'upstream-query',
   UPSTREAM_CHAIN = 'upstream',
   METHOD_GUARD = 'deny-other-methods',
+  /** Traefik's buffering Middleware enforcing the route's `maxBodyBytes`. */
+  BODY_LIMIT = 'body-limit',
   /** The ServersTransport of a route's backend connections. */
   TRANSPORT = 'transport',
 }

@@ -138,7 +138,8 @@ describe('engine differences (from the capability table)', () => {
       'Oathkeeper behaves otherwise than the model here: required scopes (`scope` string or `scp` array) (differs); ' +
         'no forwarding headers toward third parties (`forwardingHeaders: "hide"`) (differs); tokens without `exp` refused (differs, looser); tokens without a `kid` header (differs); ' +
         'clock tolerance for `exp`/`nbf`/`iat` (differs); caller credential, third-party cookies and caller-supplied identity headers removed (differs); ' +
-        'an encoded slash (`%2F`) kept inside the route prefix on its way to the backend (differs, looser); an upstream timeout per route (`timeoutSeconds`) (not honoured)',
+        'an encoded slash (`%2F`) kept inside the route prefix on its way to the backend (differs, looser); an upstream timeout per route (`timeoutSeconds`) (not honoured); ' +
+        'WebSocket handshakes refused on routes that do not allow them (differs)',
     );
     expect(d.fix).toContain('a token without `exp` is accepted until its key rotates');
   });

@@ -31,7 +31,7 @@ describe('findings', () => {
     expect(fs[0].message).toBe(
       'Traefik Hub behaves otherwise than the model here: a static upstream header from a Secret (unconfirmed); ' +
         'no forwarding headers toward third parties (`forwardingHeaders: "hide"`) (unconfirmed); tokens without `exp` refused (unconfirmed); ' +
-        'clock tolerance for `exp`/`nbf`/`iat` (differs)',
+        'clock tolerance for `exp`/`nbf`/`iat` (differs); WebSocket handshakes refused on routes that do not allow them (differs)',
     );
     expect(fs[0].fix).toBe('nothing to do unless a difference matters to this route (README: Engine capabilities)');
   });

@@ -34,6 +34,9 @@ export enum Feature {
   BACKEND_TLS_VERIFICATION = 'backend.tls',
   OVERLAPPING_PREFIXES = 'routing.overlappingPrefixes',
   ENCODED_SLASH = 'request.encodedSlash',
+  BODY_LIMIT = 'maxBodyBytes',
+  WEBSOCKET = 'allowWebSocket',
+  WEBSOCKET_REFUSED = 'request.websocketRefused',
 }
 
 /** How each feature reads in the README matrix and in error messages. */
@@ -68,4 +71,7 @@ export const FEATURE_DESCRIPTIONS: Readonly<Record<Feature, string>> = {
   [Feature.BACKEND_TLS_VERIFICATION]: 'the certificate name or private CA of an https Service (`ServiceBackend` `tls`)',
   [Feature.OVERLAPPING_PREFIXES]: 'nested path prefixes on one host (`/okta` and `/okta/users`: the longest wins)',
   [Feature.ENCODED_SLASH]: 'an encoded slash (`%2F`) kept inside the route prefix on its way to the backend',
+  [Feature.BODY_LIMIT]: 'a request body limit per route (`maxBodyBytes`: 413 above it)',
+  [Feature.WEBSOCKET]: 'WebSocket connections (`allowWebSocket`), closed when the caller’s JWT expires',
+  [Feature.WEBSOCKET_REFUSED]: 'WebSocket handshakes refused on routes that do not allow them',
 };

@@ -1,4 +1,4 @@
-import { differs, no, weaker, yes, type EngineCapabilities } from './engine-capabilities';
+import { differs, no, unconfirmed, weaker, yes, type EngineCapabilities } from './engine-capabilities';
 import { Feature } from './feature';
 
 /** Ory Oathkeeper: `jwt` authenticator, `allow` authorizer, `header` mutator, one rule per route. */
@@ -49,4 +49,7 @@ export const OATHKEEPER_CAPABILITIES: EngineCapabilities = {
     // The probes serve route `<name>` at `/<name>` straight to the backend (no rewrite).
     { case: 'encoded-slash', verdict: 'served, but: escaped the prefix: backend path /{route}%2Fconformance-admin' },
   ),
+  [Feature.BODY_LIMIT]: no('Oathkeeper has no request body limit'),
+  [Feature.WEBSOCKET]: unconfirmed("Oathkeeper's proxy is Go's httputil.ReverseProxy, which passes upgrades, but it cannot close a connection when the token expires; not run here"),
+  [Feature.WEBSOCKET_REFUSED]: differs('Oathkeeper forwards the Upgrade handshake of any request a rule allows'),
 };

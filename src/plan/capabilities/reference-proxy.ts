@@ -33,4 +33,7 @@ export const REFERENCE_PROXY_CAPABILITIES: EngineCapabilities = {
   [Feature.UPSTREAM_TIMEOUT]: yes,
   [Feature.OVERLAPPING_PREFIXES]: yes,
   [Feature.ENCODED_SLASH]: yes,
+  [Feature.BODY_LIMIT]: yes,
+  [Feature.WEBSOCKET]: yes,
+  [Feature.WEBSOCKET_REFUSED]: yes,
 };

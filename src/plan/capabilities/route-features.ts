@@ -67,6 +67,8 @@ export function featuresOfRoute(route: ApiRouteModel): FeatureUse[] {
   if (route.forwardingHeaders === 'hide') use(Feature.HIDE_FORWARDING_HEADERS, 'forwardingHeaders');
   if (route.timeoutSeconds !== undefined) use(Feature.UPSTREAM_TIMEOUT, 'timeoutSeconds');
   if (route.backend.kind === 'service' && route.backend.tls && (route.backend.tls.serverName || route.backend.tls.rootCa)) use(Feature.BACKEND_TLS_VERIFICATION, 'backend');
+  if (route.maxBodyBytes !== undefined) use(Feature.BODY_LIMIT, 'maxBodyBytes');
+  if (route.allowWebSocket) use(Feature.WEBSOCKET, 'allowWebSocket');
   return uses;
 }
 
@@ -88,5 +90,6 @@ export function implicitFeaturesOfRoute(route: ApiRouteModel): FeatureUse[] {
   use(Feature.REMOVE_CALLER_HEADERS, 'clientAuth');
   use(Feature.ENCODED_SLASH, 'path');
   if (route.timeoutSeconds === undefined) use(Feature.UPSTREAM_TIMEOUT, 'timeoutSeconds');
+  if (!route.allowWebSocket) use(Feature.WEBSOCKET_REFUSED, 'allowWebSocket');
   return uses;
 }

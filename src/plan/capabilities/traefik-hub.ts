@@ -38,4 +38,7 @@ export const TRAEFIK_HUB_CAPABILITIES: EngineCapabilities = {
   [Feature.UPSTREAM_TIMEOUT]: yes,
   [Feature.OVERLAPPING_PREFIXES]: yes,
   [Feature.ENCODED_SLASH]: yes,
+  [Feature.BODY_LIMIT]: unconfirmed("rendered as Traefik's `buffering` middleware, which Hub includes; checked against open-source Traefik only"),
+  [Feature.WEBSOCKET]: differs("Hub proxies WebSocket connections but cannot close one when the caller's token expires"),
+  [Feature.WEBSOCKET_REFUSED]: differs('Hub forwards every Upgrade handshake: a route cannot refuse WebSockets'),
 };

@@ -1,4 +1,4 @@
-import { no, yes, type EngineCapabilities } from './engine-capabilities';
+import { differs, no, yes, type EngineCapabilities } from './engine-capabilities';
 import { Feature } from './feature';
 
 /**
@@ -37,4 +37,7 @@ export const TRAEFIK_CAPABILITIES: EngineCapabilities = {
   [Feature.UPSTREAM_TIMEOUT]: yes,
   [Feature.OVERLAPPING_PREFIXES]: yes,
   [Feature.ENCODED_SLASH]: yes,
+  [Feature.BODY_LIMIT]: yes,
+  [Feature.WEBSOCKET]: differs("Traefik proxies WebSocket connections but cannot close one when the caller's token expires: a connection outlives the JWT it was opened with"),
+  [Feature.WEBSOCKET_REFUSED]: differs("Traefik forwards every Upgrade handshake; the reference proxy's forwardAuth answer refuses one on a route that does not allow WebSockets only if Traefik passes the Upgrade header to it, which is not checked against a running Traefik"),
 };

@@ -1,6 +1,7 @@
 import type { ApiRouteModel } from '../../model';
 import { routeObjectName, RouteObject } from '../../plan/object-names';
 import type { RequestTransformation } from '../../plan/request-transformation';
+import { renderBodyLimit } from '../traefik-common/body-limit';
 import { renderBackendRequest } from '../traefik-common/header-removal';
 import { renderServersTransport } from '../traefik-common/servers-transport';
 import { renderIngressRoute } from '../traefik-common/ingress-route';
@@ -26,13 +27,14 @@ export interface HubRouteInput {
 
 /**
  * One route on Traefik Hub. Middleware order is generated, never hand-ordered: untrusted caller
- * headers removed → client authentication → path rewrite → what the backend must not see
+ * headers removed → client authentication → body limit → path rewrite → what the backend must not see
  * removed (caller credential, third-party cookies, hidden forwarding headers) → upstream
  * credential injected.
  */
 export function renderTraefikHubRoute(input: HubRouteInput): RenderedTraefikRoute {
   const { gateway, route, transformation } = input;
   const auth = renderHubClientAuth(gateway, route, input.session);
+  const bodyLimit = renderBodyLimit(gateway, route);
   const rewrite = renderRewriteMiddleware(gateway, route);
   const strip = renderBackendRequest(gateway, routeObjectName(route.name, RouteObject.STRIP_CALLER), transformation);
   const transport = renderServersTransport(gateway, route);
@@ -40,6 +42,7 @@ export function renderTraefikHubRoute(input: HubRouteInput): RenderedTraefikRout
   const guard = renderMethodGuard(gateway, route);
   const owned: TraefikObject[] = [
     ...auth.objects,
+    ...(bodyLimit ? [bodyLimit] : []),
     ...(rewrite ? [rewrite] : []),
     ...(strip ? [strip] : []),
     ...upstream.objects,
@@ -49,6 +52,7 @@ export function renderTraefikHubRoute(input: HubRouteInput): RenderedTraefikRout
   const middlewares: MiddlewareRef[] = [
     input.untrustedHeaders,
     ...(auth.middleware ? [auth.middleware] : []),
+    ...(bodyLimit ? [{ name: bodyLimit.name }] : []),
     ...(rewrite ? [{ name: rewrite.name }] : []),
     ...(strip ? [{ name: strip.name }] : []),
     ...(upstream.middlewareName ? [{ name: upstream.middlewareName }] : []),

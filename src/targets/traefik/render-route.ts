@@ -2,6 +2,7 @@ import type { ApiRouteModel } from '../../model';
 import { routeObjectName, RouteObject } from '../../plan/object-names';
 import type { RequestTransformation } from '../../plan/request-transformation';
 import type { SessionMiddleware } from '../traefik-hub/client-auth-middleware';
+import { renderBodyLimit } from '../traefik-common/body-limit';
 import { renderBackendRequest } from '../traefik-common/header-removal';
 import { renderServersTransport } from '../traefik-common/servers-transport';
 import { renderIngressRoute } from '../traefik-common/ingress-route';
@@ -41,7 +42,7 @@ export function needsForwardAuth(route: ApiRouteModel): boolean {
  * reference proxy answers a `forwardAuth` sub-request instead (client auth, scopes, methods,
  * and the upstream credential in its response headers). Middleware order is generated:
  * untrusted caller headers removed → session or forwardAuth (authentication, credential) →
- * rewrite → what the backend must not see removed (the credential the answer did not
+ * body limit (a forwardAuth request carries no body, so Traefik enforces it) → rewrite → what the backend must not see removed (the credential the answer did not
  * replace, third-party cookies, hidden forwarding headers).
  */
 export function renderTraefikRoute(input: OssTraefikRouteInput): RenderedOssTraefikRoute {
@@ -55,6 +56,11 @@ export function renderTraefikRoute(input: OssTraefikRouteInput): RenderedOssTrae
     const forwardAuth = renderForwardAuthMiddleware(gateway, route, transformation, input.endpoint);
     objects.push(forwardAuth);
     middlewares.push({ name: forwardAuth.name });
+  }
+  const bodyLimit = renderBodyLimit(gateway, route);
+  if (bodyLimit) {
+    objects.push(bodyLimit);
+    middlewares.push({ name: bodyLimit.name });
   }
   const rewrite = renderRewriteMiddleware(gateway, route);
   if (rewrite) {
