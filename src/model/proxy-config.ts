@@ -4,8 +4,37 @@ import { apiRouteSchema } from './api-route';
 import { headerName } from './names';
 import type { SecretRefModel } from './secret-ref';
 
-/** Port of the forwardAuth listener unless configured: next to the traffic port's 8080. */
-export const DEFAULT_FORWARD_AUTH_PORT = 8081;
+/**
+ * Defaults of the proxy's process settings, the one place they are written: the config
+ * schema below applies them to a hand-written config, the `ReferenceProxy` construct to the
+ * config and Deployment it renders.
+ */
+export const PROXY_DEFAULTS = {
+  port: 8080,
+  adminPort: 9090,
+  /** Next to the traffic port's 8080. */
+  forwardAuthPort: 8081,
+  secretsDir: '/var/run/secrets/gatewright',
+  forwardAuthPath: '/_gatewright/forward-auth',
+  shutdownDelaySeconds: 5,
+  maxHeaderBytes: 16384,
+  maxTokenBytes: 8192,
+} as const;
+
+/** Port of the forwardAuth listener unless configured. */
+export const DEFAULT_FORWARD_AUTH_PORT = PROXY_DEFAULTS.forwardAuthPort;
+
+/** Where Secrets are mounted: an absolute directory, no trailing `/`. */
+export const secretsDirSchema = z.string().regex(/^\/[^\s]*[^/\s]$/, { message: 'must be an absolute directory without a trailing "/", e.g. "/var/run/secrets/gatewright"' });
+
+/** Path of the forwardAuth endpoint: plain URL path characters only (it is matched as text). */
+export const forwardAuthPathSchema = z.string().regex(/^\/[-._~/a-zA-Z0-9]*$/, { message: 'must be a plain absolute path, e.g. "/_gatewright/forward-auth"' });
+
+/**
+ * A listener port of the process. 0 asks the operating system for a free port (local runs and
+ * tests); a Deployment needs fixed ports, which the `ReferenceProxy` construct requires.
+ */
+const listenPort = z.number().int().min(0).max(65535);
 
 /** An address block in CIDR notation (`10.0.0.0/8`, `fd00::/8`), or one address. */
 export const cidr = z.string().superRefine((v, ctx) => {
@@ -27,29 +56,29 @@ export const cidr = z.string().superRefine((v, ctx) => {
  * `\n` or `\r\n` is ignored) or, failing that, from the environment variable
  * `secretEnvName(ref)` (see `src/plan/derived-secrets.ts`), taken as it is.
  */
-export const proxyConfigSchema = z.object({
+export const proxyConfigSchema = z.strictObject({
   version: z.literal(1),
   /** Directory where Secrets are mounted, one sub-directory per Secret. */
-  secretsDir: z.string().default('/var/run/secrets/gatewright'),
+  secretsDir: secretsDirSchema.default(PROXY_DEFAULTS.secretsDir),
   listen: z
-    .object({
+    .strictObject({
       host: z.string().default('0.0.0.0'),
-      port: z.number().int().min(0).max(65535).default(8080),
-      adminPort: z.number().int().min(0).max(65535).default(9090),
+      port: listenPort.default(PROXY_DEFAULTS.port),
+      adminPort: listenPort.default(PROXY_DEFAULTS.adminPort),
       /**
        * Port of the Traefik forwardAuth endpoint: a listener of its own, never the traffic port
        * that inline routes and load balancers reach, because its answers carry upstream
        * credentials. Only opened when forwardAuth is enabled; expose it to Traefik alone.
        * @default 8081
        */
-      forwardAuthPort: z.number().int().min(0).max(65535).default(DEFAULT_FORWARD_AUTH_PORT),
+      forwardAuthPort: listenPort.default(PROXY_DEFAULTS.forwardAuthPort),
     })
-    .default({ host: '0.0.0.0', port: 8080, adminPort: 9090, forwardAuthPort: DEFAULT_FORWARD_AUTH_PORT }),
+    .default({ host: '0.0.0.0', port: PROXY_DEFAULTS.port, adminPort: PROXY_DEFAULTS.adminPort, forwardAuthPort: PROXY_DEFAULTS.forwardAuthPort }),
   /**
    * Path of the Traefik forwardAuth endpoint on the forwardAuth port (`<path>/<route name>`).
    * The traffic port answers 404 below it.
    */
-  forwardAuthPath: z.string().startsWith('/').default('/_gatewright/forward-auth'),
+  forwardAuthPath: forwardAuthPathSchema.default(PROXY_DEFAULTS.forwardAuthPath),
   /**
    * Serve the forwardAuth endpoint. Its 200 answers carry upstream credentials, so the
    * `ReferenceProxy` construct renders `false` unless a `TraefikGateway` routes through the
@@ -72,7 +101,7 @@ export const proxyConfigSchema = z.object({
   stripRequestHeaders: z.array(headerName).default([]),
   /** Limits on the caller's side of each connection. */
   timeouts: z
-    .object({
+    .strictObject({
       /**
        * Seconds a caller has to send the complete request head; slower ones get 408.
        * @default 60
@@ -97,8 +126,8 @@ export const proxyConfigSchema = z.object({
     })
     .default({ requestHeadersSeconds: 60, requestSeconds: 300, clientIdleSeconds: 95 }),
   limits: z
-    .object({
-      maxHeaderBytes: z.number().int().min(1024).default(16384),
+    .strictObject({
+      maxHeaderBytes: z.number().int().min(1024).default(PROXY_DEFAULTS.maxHeaderBytes),
       /**
        * Most header lines a request may carry; more are refused with 431. Node's parser keeps
        * only the first 2,000 and drops the rest unseen, which would let a second `Host` or
@@ -106,7 +135,7 @@ export const proxyConfigSchema = z.object({
        * @default 100
        */
       maxHeaderCount: z.number().int().min(8).max(1000).default(100),
-      maxTokenBytes: z.number().int().min(256).default(8192),
+      maxTokenBytes: z.number().int().min(256).default(PROXY_DEFAULTS.maxTokenBytes),
       /**
        * Verified JWTs kept (in one cache shared by all routes, so this bounds memory) so a token's
        * RS256 signature is checked once, not on every request (time claims are re-checked on
@@ -114,14 +143,14 @@ export const proxyConfigSchema = z.object({
        */
       verifiedTokenCacheEntries: z.number().int().min(0).default(10000),
     })
-    .default({ maxHeaderBytes: 16384, maxHeaderCount: 100, maxTokenBytes: 8192, verifiedTokenCacheEntries: 10000 }),
+    .default({ maxHeaderBytes: PROXY_DEFAULTS.maxHeaderBytes, maxHeaderCount: 100, maxTokenBytes: PROXY_DEFAULTS.maxTokenBytes, verifiedTokenCacheEntries: 10000 }),
   /**
    * JWKS caching: keys are refreshed every `maxAgeSeconds` whether or not tokens are verified
    * (so a revoked key stops verifying cached tokens too), and refetched at most once per
    * cool-down when a token names an unknown `kid`.
    */
   jwks: z
-    .object({
+    .strictObject({
       /** Minimum seconds between two fetches triggered by an unknown `kid`. */
       refetchCooldownSeconds: z.number().int().min(0).default(30),
       /**
@@ -133,7 +162,7 @@ export const proxyConfigSchema = z.object({
     .default({ refetchCooldownSeconds: 30, maxAgeSeconds: 600 }),
   /** OAuth2 token requests: retried with exponential backoff on network errors and 5xx, never on 4xx. */
   tokenRequests: z
-    .object({
+    .strictObject({
       retries: z.number().int().min(0).max(10).default(3),
       /** First retry delay; each further retry doubles it. */
       backoffMillis: z.number().int().min(0).default(200),
@@ -149,7 +178,7 @@ export const proxyConfigSchema = z.object({
    * would otherwise be refused. 0 stops accepting at once. SIGINT never waits.
    * @default 5
    */
-  shutdownDelaySeconds: z.number().int().min(0).default(5),
+  shutdownDelaySeconds: z.number().int().min(0).default(PROXY_DEFAULTS.shutdownDelaySeconds),
   /**
    * Once the proxy stops accepting (after `shutdownDelaySeconds`), in-flight requests get this
    * long to finish before connections are closed.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, GatewrightError, oauthClientCredentialsSchema } from '../../src/model';
+import { ErrorCode, GatewrightError, oauthClientCredentialsSchema, PROXY_DEFAULTS } from '../../src/model';
 import { validateProxyConfig } from '../../src/proxy/config/load-proxy-config';
 import { AddressBlocks } from '../../src/proxy/net/address-blocks';
 import { InvalidTokenStoreKeyError, TokenCipher } from '../../src/proxy/upstream/token-store/token-cipher';
@@ -68,5 +68,31 @@ describe('upstream OAuth: token type and token store settings', () => {
   it('needs an encryption key of 16, 24 or 32 bytes', () => {
     for (const length of [16, 24, 32]) expect(TokenCipher.fromSecretValue('k'.repeat(length))).toBeInstanceOf(TokenCipher);
     expect(() => TokenCipher.fromSecretValue('short-key')).toThrow(new InvalidTokenStoreKeyError('the token store encryption key has 9 bytes; it needs 16, 24 or 32'));
+  });
+});
+
+describe('proxy config: one source of defaults and rules with the ReferenceProxy construct', () => {
+  it('refuses an unknown setting (a typo would otherwise be ignored), at the top and inside a group', () => {
+    expect(refusal({ forwardAuthPorts: 8081 }).message).toBe('[proxy config] Unrecognized key: "forwardAuthPorts"');
+    expect(refusal({ listen: { port: 8080, adminport: 9091 } }).message).toBe('[proxy config] listen: Unrecognized key: "adminport"');
+  });
+
+  it('applies the same rules to forwardAuthPath and secretsDir as the construct does', () => {
+    expect(refusal({ forwardAuthPath: '/fa/<x>' }).message).toBe('[proxy config] forwardAuthPath: must be a plain absolute path, e.g. "/_gatewright/forward-auth"');
+    expect(refusal({ secretsDir: '/var/run/secrets/' }).message).toBe('[proxy config] secretsDir: must be an absolute directory without a trailing "/", e.g. "/var/run/secrets/gatewright"');
+  });
+
+  it('defaults to PROXY_DEFAULTS, the values the construct renders', () => {
+    const config = validateProxyConfig({ version: 1, routes: [] });
+    expect({
+      port: config.listen.port,
+      adminPort: config.listen.adminPort,
+      forwardAuthPort: config.listen.forwardAuthPort,
+      secretsDir: config.secretsDir,
+      forwardAuthPath: config.forwardAuthPath,
+      shutdownDelaySeconds: config.shutdownDelaySeconds,
+      maxHeaderBytes: config.limits.maxHeaderBytes,
+      maxTokenBytes: config.limits.maxTokenBytes,
+    }).toEqual(PROXY_DEFAULTS);
   });
 });

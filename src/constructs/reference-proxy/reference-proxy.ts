@@ -3,7 +3,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { cidr, DEFAULT_FORWARD_AUTH_PORT, dnsLabel, ErrorCode, GatewayEngine, GatewrightError, parseOrThrow, type ApiRouteModel, type ForwardAuthListenerModel, type ProxyConfigModel } from '../../model';
+import { cidr, dnsLabel, forwardAuthPathSchema, PROXY_DEFAULTS, secretsDirSchema, ErrorCode, GatewayEngine, GatewrightError, parseOrThrow, type ApiRouteModel, type ForwardAuthListenerModel, type ProxyConfigModel } from '../../model';
 import { checkRouteCapabilities } from '../../plan/capabilities';
 import type { ForwardAuthEndpoint } from '../../targets/traefik/forward-auth-middleware';
 import { renderProxyConfig } from '../../targets/proxy/render-config';
@@ -184,8 +184,8 @@ const propsSchema = z.object({
   adminPort: z.number().int().min(1).max(65535),
   forwardAuthPort: z.number().int().min(1).max(65535),
   trustedHops: z.array(cidr).optional(),
-  secretsDir: z.string().regex(/^\/[^\s]*[^/\s]$/, { message: 'must be an absolute directory without a trailing "/", e.g. "/var/run/secrets/gatewright"' }),
-  forwardAuthPath: z.string().regex(/^\/[-._~/a-zA-Z0-9]*$/, { message: 'must be a plain absolute path, e.g. "/_gatewright/forward-auth"' }),
+  secretsDir: secretsDirSchema,
+  forwardAuthPath: forwardAuthPathSchema,
   maxHeaderBytes: z.number().int().min(1024).optional(),
   maxTokenBytes: z.number().int().min(256).optional(),
   shutdownDelaySeconds: z.number().int().min(0),
@@ -258,12 +258,12 @@ export class ReferenceProxy extends Construct {
         namespace,
         image: props.image ?? DEFAULT_REFERENCE_PROXY_IMAGE,
         replicas: props.replicas ?? 2,
-        port: props.port ?? 8080,
-        adminPort: props.adminPort ?? 9090,
-        forwardAuthPort: props.forwardAuthPort ?? DEFAULT_FORWARD_AUTH_PORT,
-        secretsDir: props.secretsDir ?? '/var/run/secrets/gatewright',
-        forwardAuthPath: props.forwardAuthPath ?? '/_gatewright/forward-auth',
-        shutdownDelaySeconds: props.shutdownDelaySeconds ?? 5,
+        port: props.port ?? PROXY_DEFAULTS.port,
+        adminPort: props.adminPort ?? PROXY_DEFAULTS.adminPort,
+        forwardAuthPort: props.forwardAuthPort ?? PROXY_DEFAULTS.forwardAuthPort,
+        secretsDir: props.secretsDir ?? PROXY_DEFAULTS.secretsDir,
+        forwardAuthPath: props.forwardAuthPath ?? PROXY_DEFAULTS.forwardAuthPath,
+        shutdownDelaySeconds: props.shutdownDelaySeconds ?? PROXY_DEFAULTS.shutdownDelaySeconds,
         resources: {
           requests: { cpu: '100m', memory: '128Mi', ...props.resources?.requests },
           limits: { memory: '256Mi', ...props.resources?.limits },
@@ -426,7 +426,7 @@ export class ReferenceProxy extends Construct {
       forwardAuthEnabled: this.forwardAuthUsed,
       shutdownDelaySeconds: p.shutdownDelaySeconds,
       ...(p.maxHeaderBytes !== undefined || p.maxTokenBytes !== undefined
-        ? { limits: { maxHeaderBytes: p.maxHeaderBytes ?? 16384, maxTokenBytes: p.maxTokenBytes ?? 8192 } }
+        ? { limits: { maxHeaderBytes: p.maxHeaderBytes ?? PROXY_DEFAULTS.maxHeaderBytes, maxTokenBytes: p.maxTokenBytes ?? PROXY_DEFAULTS.maxTokenBytes } }
         : {}),
     });
   }
