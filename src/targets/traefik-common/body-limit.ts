@@ -1,6 +1,6 @@
+import { traefikMiddleware } from './middleware-object';
 import type { ApiRouteModel } from '../../model';
 import { routeObjectName, RouteObject } from '../../plan/object-names';
-import { metadataFor } from './object-metadata';
 import type { TraefikObject } from './rendered-object';
 
 /**
@@ -13,9 +13,5 @@ import type { TraefikObject } from './rendered-object';
 export function renderBodyLimit(gateway: { readonly namespace?: string }, route: ApiRouteModel): TraefikObject | undefined {
   if (route.maxBodyBytes === undefined) return undefined;
   const name = routeObjectName(route.name, RouteObject.BODY_LIMIT);
-  return {
-    kind: 'Middleware',
-    name,
-    props: { metadata: metadataFor(gateway, name), spec: { buffering: { maxRequestBodyBytes: route.maxBodyBytes } } },
-  };
+  return traefikMiddleware(gateway, name, { buffering: { maxRequestBodyBytes: route.maxBodyBytes } });
 }

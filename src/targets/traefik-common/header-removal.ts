@@ -1,5 +1,5 @@
+import { traefikMiddleware } from './middleware-object';
 import type { HeaderRemoval, RequestTransformation } from '../../plan/request-transformation';
-import { metadataFor } from './object-metadata';
 import type { TraefikObject } from './rendered-object';
 
 /**
@@ -8,14 +8,7 @@ import type { TraefikObject } from './rendered-object';
  * on Traefik and Traefik Hub.
  */
 export function renderHeaderRemoval(gateway: { readonly namespace?: string }, name: string, removals: readonly HeaderRemoval[]): TraefikObject {
-  return {
-    kind: 'Middleware',
-    name,
-    props: {
-      metadata: metadataFor(gateway, name),
-      spec: { headers: { customRequestHeaders: Object.fromEntries(removals.map((r) => [r.header, ''])) } },
-    },
-  };
+  return traefikMiddleware(gateway, name, { headers: { customRequestHeaders: Object.fromEntries(removals.map((r) => [r.header, ''])) } });
 }
 
 /**
@@ -28,19 +21,12 @@ export function renderHeaderRemoval(gateway: { readonly namespace?: string }, na
  */
 export function renderBackendRequest(gateway: { readonly namespace?: string }, name: string, transformation: RequestTransformation): TraefikObject | undefined {
   if (transformation.removeAfterAuth.length === 0 && !transformation.backendHost) return undefined;
-  return {
-    kind: 'Middleware',
-    name,
-    props: {
-      metadata: metadataFor(gateway, name),
-      spec: {
-        headers: {
-          customRequestHeaders: {
-            ...Object.fromEntries(transformation.removeAfterAuth.map((r) => [r.header, ''])),
-            ...(transformation.backendHost ? { Host: transformation.backendHost } : {}),
-          },
-        },
+  return traefikMiddleware(gateway, name, {
+    headers: {
+      customRequestHeaders: {
+        ...Object.fromEntries(transformation.removeAfterAuth.map((r) => [r.header, ''])),
+        ...(transformation.backendHost ? { Host: transformation.backendHost } : {}),
       },
     },
-  };
+  });
 }

@@ -1,6 +1,6 @@
+import { traefikMiddleware } from './middleware-object';
 import type { ApiRouteModel } from '../../model';
 import { routeObjectName, RouteObject } from '../../plan/object-names';
-import { metadataFor } from './object-metadata';
 import type { TraefikObject } from './rendered-object';
 
 /**
@@ -14,13 +14,6 @@ import type { TraefikObject } from './rendered-object';
 export function renderMethodGuard(gateway: { readonly namespace?: string }, route: ApiRouteModel): TraefikObject | undefined {
   if (route.authorization.methods.length === 0) return undefined;
   const name = routeObjectName(route.name, RouteObject.METHOD_GUARD);
-  return {
-    kind: 'Middleware',
-    name,
-    props: {
-      metadata: metadataFor(gateway, name),
-      // 255.255.255.255 is the limited broadcast address: never a client's source address.
-      spec: { ipAllowList: { sourceRange: ['255.255.255.255/32'] } },
-    },
-  };
+  // 255.255.255.255 is the limited broadcast address: never a client's source address.
+  return traefikMiddleware(gateway, name, { ipAllowList: { sourceRange: ['255.255.255.255/32'] } });
 }

@@ -1,7 +1,7 @@
+import { traefikMiddleware } from './middleware-object';
 import type { ApiRouteModel } from '../../model';
 import { routeObjectName, RouteObject } from '../../plan/object-names';
 import { prefixRewriteRegex } from '../../plan/path-rewrite';
-import { metadataFor } from './object-metadata';
 import type { TraefikObject } from './rendered-object';
 
 /** `replacePathRegex` for a virtual endpoint, or nothing when the path passes unchanged. */
@@ -9,9 +9,5 @@ export function renderRewriteMiddleware(gateway: { readonly namespace?: string }
   if (route.rewrite.kind === 'none') return undefined;
   const { regex, replacement } = prefixRewriteRegex(route.rewrite.from, route.rewrite.to);
   const name = routeObjectName(route.name, RouteObject.REWRITE);
-  return {
-    kind: 'Middleware',
-    name,
-    props: { metadata: metadataFor(gateway, name), spec: { replacePathRegex: { regex, replacement } } },
-  };
+  return traefikMiddleware(gateway, name, { replacePathRegex: { regex, replacement } });
 }

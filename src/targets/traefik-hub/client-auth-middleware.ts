@@ -1,7 +1,7 @@
+import { traefikMiddleware } from '../traefik-common/middleware-object';
 import type { ApiRouteModel } from '../../model';
 import { routeObjectName, RouteObject } from '../../plan/object-names';
 import type { RenderedSecretKey } from '../rendered-secret-key';
-import { metadataFor } from '../traefik-common/object-metadata';
 import type { TraefikObject } from '../traefik-common/rendered-object';
 import { renderClaimsExpression } from './claims-expression';
 import { toSecretUrn } from './secret-urn';
@@ -42,7 +42,7 @@ export function renderHubClientAuth(gateway: { readonly namespace?: string }, ro
       };
       if (Object.keys(auth.forwardClaims).length) jwt.forwardHeaders = { ...auth.forwardClaims };
       return {
-        objects: [{ kind: 'Middleware', name, props: { metadata: metadataFor(gateway, name), spec: { plugin: { jwt } } } }],
+        objects: [traefikMiddleware(gateway, name, { plugin: { jwt } })],
         middleware: { name },
         secretKeys: [],
       };
@@ -50,16 +50,7 @@ export function renderHubClientAuth(gateway: { readonly namespace?: string }, ro
     case 'apiKey': {
       const name = routeObjectName(route.name, RouteObject.API_KEY);
       return {
-        objects: [
-          {
-            kind: 'Middleware',
-            name,
-            props: {
-              metadata: metadataFor(gateway, name),
-              spec: { plugin: { apiKey: { keySource: { header: auth.header }, secretNonBase64Encoded: true, secretValues: auth.keys.map(toSecretUrn) } } },
-            },
-          },
-        ],
+        objects: [traefikMiddleware(gateway, name, { plugin: { apiKey: { keySource: { header: auth.header }, secretNonBase64Encoded: true, secretValues: auth.keys.map(toSecretUrn) } } })],
         middleware: { name },
         secretKeys: auth.keys.map((ref) => ({ kind: 'declared' as const, ref })),
       };

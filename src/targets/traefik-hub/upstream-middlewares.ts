@@ -1,3 +1,4 @@
+import { traefikMiddleware } from '../traefik-common/middleware-object';
 import {
   ErrorCode,
   GatewrightError,
@@ -14,7 +15,6 @@ import { routeObjectName, RouteObject } from '../../plan/object-names';
 import { derivedValueTemplate } from '../external-secrets/derived-value-template';
 import type { ValueLocation } from '../grammars';
 import type { RenderedSecretKey } from '../rendered-secret-key';
-import { metadataFor } from '../traefik-common/object-metadata';
 import type { TraefikObject } from '../traefik-common/rendered-object';
 import { renderTokenClaimsExpression } from './claims-expression';
 import { toSecretUrn } from './secret-urn';
@@ -51,11 +51,7 @@ export function renderHubUpstream(gateway: { readonly namespace?: string }, rout
   let middlewareName = steps[0];
   if (steps.length > 1) {
     middlewareName = routeObjectName(route.name, RouteObject.UPSTREAM_CHAIN);
-    ctx.objects.push({
-      kind: 'Middleware',
-      name: middlewareName,
-      props: { metadata: metadataFor(gateway, middlewareName), spec: { chain: { middlewares: steps.map((name) => ({ name })) } } },
-    });
+    ctx.objects.push(traefikMiddleware(gateway, middlewareName, { chain: { middlewares: steps.map((name) => ({ name })) } }));
   }
   return { objects: ctx.objects, shared: ctx.shared, middlewareName, secretKeys: ctx.secretKeys };
 }
@@ -102,11 +98,7 @@ class UpstreamContext {
         },
       };
     }
-    this.shared.push({
-      kind: 'Middleware',
-      name: c.name,
-      props: { metadata: metadataFor(this.gateway, c.name), spec: { plugin: { oAuthClientCredentials: oauth } } },
-    });
+    this.shared.push(traefikMiddleware(this.gateway, c.name, { plugin: { oAuthClientCredentials: oauth } }));
     return c.name;
   }
 
@@ -115,11 +107,7 @@ class UpstreamContext {
     const set: Record<string, string> = {};
     for (const h of headers) set[h.name] = this.headerValue(h);
     for (const b of basics) set.Authorization = this.basicAuthValue(b);
-    this.objects.push({
-      kind: 'Middleware',
-      name,
-      props: { metadata: metadataFor(this.gateway, name), spec: { headers: { customRequestHeaders: set } } },
-    });
+    this.objects.push(traefikMiddleware(this.gateway, name, { headers: { customRequestHeaders: set } }));
     return name;
   }
 
@@ -130,11 +118,7 @@ class UpstreamContext {
         ? { name: q.name, fromHeader: q.value.header }
         : { name: q.name, value: this.value(q.value, `upstreamAuth.queryParam(${q.name})`) },
     );
-    this.objects.push({
-      kind: 'Middleware',
-      name,
-      props: { metadata: metadataFor(this.gateway, name), spec: { plugin: { queryParam: { set } } } },
-    });
+    this.objects.push(traefikMiddleware(this.gateway, name, { plugin: { queryParam: { set } } }));
     return name;
   }
 

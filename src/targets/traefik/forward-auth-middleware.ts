@@ -1,7 +1,7 @@
+import { traefikMiddleware } from '../traefik-common/middleware-object';
 import type { ApiRouteModel } from '../../model';
 import { routeObjectName, RouteObject } from '../../plan/object-names';
 import type { RequestTransformation } from '../../plan/request-transformation';
-import { metadataFor } from '../traefik-common/object-metadata';
 import type { TraefikObject } from '../traefik-common/rendered-object';
 
 /** Where the reference proxy answers Traefik's forwardAuth sub-requests: its own listener. */
@@ -35,18 +35,11 @@ export function renderForwardAuthMiddleware(
 ): TraefikObject {
   const name = routeObjectName(route.name, RouteObject.FORWARD_AUTH);
   const responseHeaders = transformation.inject.map((h) => h.header);
-  return {
-    kind: 'Middleware',
-    name,
-    props: {
-      metadata: metadataFor(gateway, name),
-      spec: {
-        forwardAuth: {
-          address: forwardAuthAddress(endpoint, route),
-          trustForwardHeader: false,
-          ...(responseHeaders.length ? { authResponseHeaders: responseHeaders } : {}),
-        },
-      },
+  return traefikMiddleware(gateway, name, {
+    forwardAuth: {
+      address: forwardAuthAddress(endpoint, route),
+      trustForwardHeader: false,
+      ...(responseHeaders.length ? { authResponseHeaders: responseHeaders } : {}),
     },
-  };
+  });
 }

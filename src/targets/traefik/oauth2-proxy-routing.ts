@@ -1,3 +1,4 @@
+import { traefikMiddleware } from '../traefik-common/middleware-object';
 import { IngressRouteSpecRoutesKind, IngressRouteSpecRoutesServicesKind, IngressRouteSpecRoutesServicesPort } from '../../../imports/traefik.io';
 import { ABOVE_ALL_ROUTES_PRIORITY, hostMatcher } from '../traefik-common/match-rule';
 import { metadataFor } from '../traefik-common/object-metadata';
@@ -41,22 +42,15 @@ export function renderOAuth2ProxyRouting(input: OAuth2ProxyRoutingInput): Traefi
   const match = `${hosts.length > 1 ? `(${hosts.join(' || ')})` : hosts[0]} && PathPrefix(\`/oauth2/\`)`;
   const callback = `${input.name}-callback`;
   return [
-    {
-      kind: 'Middleware',
-      name: middleware,
-      props: {
-        metadata: metadataFor(gateway, middleware),
-        spec: {
-          forwardAuth: {
-            address: input.authAddress,
-            // Traefik's entry points drop X-Forwarded-* from untrusted clients; what is left is
-            // Traefik's own view of the request, which OAuth2 Proxy needs to build redirects.
-            trustForwardHeader: true,
-            authResponseHeaders: [...OAUTH2_PROXY_RESPONSE_HEADERS],
-          },
-        },
+    traefikMiddleware(gateway, middleware, {
+      forwardAuth: {
+        address: input.authAddress,
+        // Traefik's entry points drop X-Forwarded-* from untrusted clients; what is left is
+        // Traefik's own view of the request, which OAuth2 Proxy needs to build redirects.
+        trustForwardHeader: true,
+        authResponseHeaders: [...OAUTH2_PROXY_RESPONSE_HEADERS],
       },
-    },
+    }),
     {
       kind: 'IngressRoute',
       name: callback,
