@@ -11,15 +11,10 @@ import {
 import type { Authenticator } from '../auth/auth-result';
 import type { CredentialInjector } from '../upstream/credential-injector';
 import { originOf, overrideOrigin } from '../upstream/origin-overrides';
+import { HeaderAction } from './header-action';
 import { compilePathRewriter, type PathRewriter } from './path-rewriter';
 
-/** What happens to one caller header on its way upstream. */
-export enum HeaderAction {
-  /** Removed (the request transformation's removals, hop-by-hop headers). */
-  REMOVE = 1,
-  /** Removed, and the request refused (400) when it appears twice: the caller's credential, `Host`. */
-  REMOVE_UNIQUE = 2,
-}
+export { HeaderAction };
 
 /** Everything per-route the request path needs, computed once at start-up. */
 export interface CompiledRoute {

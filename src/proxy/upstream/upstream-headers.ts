@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import { HeaderAction } from '../routing/compiled-route';
+import { HeaderAction } from '../routing/header-action';
 
 /** Headers `Connection` may never strip: message framing is not the caller's to change. */
 const FRAMING = new Set(['content-length']);
