@@ -1,4 +1,4 @@
-import type { App, Chart } from 'cdk8s';
+import { App, type Chart } from 'cdk8s';
 import { oicOnOke } from './oic-on-oke';
 import { upstreamAuthPatterns } from './upstream-auth-patterns';
 import { ENVIRONMENTS, shopEnvironment } from './multi-environment';
@@ -18,3 +18,20 @@ export const examples: Record<string, (app: App) => Chart> = {
   'oic-on-oss-traefik': (app) => oicOnOssTraefik(app),
   'upstream-auth-patterns-oss-traefik': (app) => upstreamAuthPatternsOnOssTraefik(app),
 };
+
+/**
+ * What `npx cdk8s synth` does with the examples: each is a deployment of its own (several
+ * declare the same API for different engines and clusters), so each is synthesized in an App
+ * of its own, all into `outdir`. Whole-app checks — one router table per Traefik, object
+ * identity — then hold per deployment, as they would in your own project.
+ */
+export function synthesizeExamples(outdir?: string): string[] {
+  const written: string[] = [];
+  for (const build of Object.values(examples)) {
+    const app = new App(outdir ? { outdir } : {});
+    build(app);
+    app.synth();
+    written.push(...app.charts.map((c) => c.node.id));
+  }
+  return written;
+}
